@@ -1,0 +1,157 @@
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { loadConfig } from '../../config/loader.js';
+import { baselineFingerprints, DEFAULT_BASELINE, readBaseline } from '../../scan/baseline.js';
+import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
+import { FORMATS, type Format, REPORTERS } from '../../scan/report/index.js';
+import { scanStaged, scanStdin, scanWorktree } from '../../scan/scan.js';
+import { UsageError } from '../../shared/errors.js';
+import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
+import type { CommandContext } from '../io.js';
+
+interface ScanFlags extends CommonOptions {
+  staged?: boolean;
+  history?: boolean;
+  range?: string;
+  stdin?: boolean;
+  stdinName: string;
+  failOn?: Severity;
+  showSecrets?: boolean;
+  gitignore: boolean;
+  exclude?: string[];
+  baseline?: string | false;
+  reachableOnly?: boolean;
+  recurseSubmodules?: boolean;
+  verify?: boolean;
+  onlyActive?: boolean;
+  npmPack?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ keyguard scan                          scan the working tree (files git would see)
+  $ keyguard scan --staged                 what is about to be committed (the pre-commit hook)
+  $ keyguard scan --history                every blob in the repository's history
+  $ keyguard scan --range origin/main..HEAD   what a pull request introduces
+  $ cat build.log | keyguard scan -        standard input
+  $ keyguard scan --format sarif -o keyguard.sarif
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (default: high)
+  2  error (bad flag, missing path, not a repository, bad config)
+`;
+
+export function registerScan(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('scan')
+    .description('find Anthropic credentials in files, staged changes, stdin or git history')
+    .argument('[paths...]', 'files or directories to scan (default: .); "-" reads standard input');
+  addCommonOptions(command, FORMATS)
+    .option('--staged', 'scan exactly what is staged in the index')
+    .option('--history', "scan every blob in the repository's object store")
+    .option('--range <range>', 'scan only what commits in A..B introduced')
+    .option('--stdin', 'scan standard input')
+    .option('--stdin-name <name>', 'path reported for standard input', '(stdin)')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that exits 1 (default: high)').choices(SEVERITIES))
+    .option('--show-secrets', 'print whole keys instead of hints (careful: terminals and CI logs keep them)')
+    .option('--no-gitignore', 'scan ignored files too (never .git)')
+    .option('--exclude <glob...>', 'leave out paths matching these globs (adds to scan.exclude)')
+    .option('--baseline <file>', `baseline of accepted fingerprints (default: ${DEFAULT_BASELINE})`)
+    .option('--no-baseline', 'report baselined findings too')
+    .option('--reachable-only', 'with --history: leave out unreachable objects')
+    .option('--recurse-submodules', 'with --history: scan submodules too')
+    .option('--verify', 'check each found key against the Anthropic API (api.anthropic.com only)')
+    .option('--only-active', 'with --verify: only keys verified active count towards --fail-on')
+    .option('--npm-pack', 'scan exactly the files `npm publish` would ship')
+    .addHelpText('after', EXAMPLES)
+    .action(async (paths: string[], flags: ScanFlags) => {
+      ctx.setExitCode(await runScan(ctx, paths, flags));
+    });
+}
+
+async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<ScanResult> {
+  const { config } = await loadConfig(ctx.io.cwd, flags.config);
+  const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
+  let baseline: Set<string> | undefined;
+  if (flags.baseline !== false) {
+    const file = flags.baseline ?? config.scan?.baseline ?? DEFAULT_BASELINE;
+    baseline = baselineFingerprints(await readBaseline(resolve(ctx.io.cwd, file), file, Boolean(flags.baseline)));
+  }
+  const options = { cwd: ctx.io.cwd, exclude, baseline };
+  const wantsStdin = flags.stdin || paths.includes('-');
+  const modes = [flags.staged, flags.history, flags.range, wantsStdin, flags.npmPack].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('choose one of --staged, --history, --range, --npm-pack and stdin.');
+  if (wantsStdin) {
+    if (paths.some((p) => p !== '-')) throw new UsageError('stdin cannot be scanned together with paths.');
+    return scanStdin(ctx.io.stdin, flags.stdinName, options);
+  }
+  if (flags.staged) return scanStaged(options);
+  if (flags.history || flags.range) {
+    const { scanHistory } = await import('../../scan/history/scan-history.js');
+    return scanHistory({
+      ...options,
+      paths,
+      range: flags.range,
+      reachableOnly: flags.reachableOnly,
+      recurseSubmodules: flags.recurseSubmodules,
+      progress: progressAllowed(ctx, flags.quiet) ? ctx.io.progress : undefined,
+    });
+  }
+  if (flags.npmPack) {
+    const { scanNpmPack } = await import('../../scan/sources/npm-pack.js');
+    return scanNpmPack(options);
+  }
+  const progress = progressAllowed(ctx, flags.quiet) ? ctx.io.progress : undefined;
+  let bytes = 0;
+  let last = 0;
+  return scanWorktree(paths, {
+    ...options,
+    noGitignore: !flags.gitignore,
+    onProgress: progress
+      ? (done, total, more) => {
+          bytes += more;
+          const now = performance.now();
+          if (now - last < 100 && done < total) return;
+          last = now;
+          progress(`\r\x1b[2Kscanning ${done}/${total} files (${Math.round(bytes / 1048576)} MB)`);
+          if (done === total) progress('\r\x1b[2K');
+        }
+      : undefined,
+  });
+}
+
+export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
+  const { config } = await loadConfig(ctx.io.cwd, flags.config);
+  const result = await collect(ctx, paths, flags);
+  if (flags.verify) {
+    const { verifyFindings } = await import('../../scan/verify.js');
+    await verifyFindings(result.findings, { env: ctx.io.env, config });
+  }
+  const failOn = flags.failOn ?? config.scan?.failOn ?? 'high';
+  const counts = (f: Finding) =>
+    atOrAbove(f.severity, failOn) && (!flags.onlyActive || f.verification?.status === 'active');
+  if (flags.onlyActive && !flags.verify) throw new UsageError('--only-active needs --verify.');
+  const format = flags.format as Format;
+  const chalk = ctx.color();
+  const palette = {
+    red: chalk.red,
+    yellow: chalk.yellow,
+    cyan: chalk.cyan,
+    dim: chalk.dim,
+    bold: chalk.bold,
+    green: chalk.green,
+  };
+  const report = REPORTERS[format]({
+    ...result,
+    secrets: flags.showSecrets ? secretOf : undefined,
+    color: format === 'text' && !flags.output ? palette : undefined,
+  });
+  await emitReport(ctx, report, flags.output);
+  if (format !== 'text' && !flags.quiet)
+    for (const warning of result.warnings) ctx.err(`keyguard: warning: ${warning}\n`);
+  if (flags.output && !flags.quiet) {
+    ctx.err(`keyguard: ${result.findings.length} finding(s); report written to ${flags.output}\n`);
+  }
+  return result.findings.some(counts) ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { InputError, UsageError } from '../shared/errors.js';
+import type { CommandContext } from './io.js';
+
+/** Flags every reporting command shares (DESIGN §1). */
+export interface CommonOptions {
+  format: string;
+  output?: string;
+  config?: string;
+  color: boolean;
+  quiet?: boolean;
+}
+
+export function addCommonOptions(command: Command, formats: readonly string[]): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(formats[0]))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-c, --config <file>', 'config file (default: keyguard.config.json)')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('-q, --quiet', 'no progress or informational output on stderr');
+}
+
+/** Write a report to --output or stdout. A report file never gets colour. */
+export async function emitReport(ctx: CommandContext, text: string, output: string | undefined): Promise<void> {
+  if (!output) {
+    ctx.out(text);
+    return;
+  }
+  const file = resolve(ctx.io.cwd, output);
+  try {
+    await writeFile(file, text, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code}).`);
+  }
+}
+
+/** True when progress may be drawn: stderr is a terminal, not CI, not --quiet. */
+export function progressAllowed(ctx: CommandContext, quiet: boolean | undefined): boolean {
+  return Boolean(ctx.io.stderrIsTTY && ctx.io.progress && !quiet && !ctx.io.env.CI);
+}
+
+export function parseIntOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number, got "${value}".`);
+    return n;
+  };
+}

@@ -1,0 +1,51 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** Everything the CLI may touch of its process, passed in so the whole CLI is a function. */
+export interface CliIO {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Standard input, read only by commands that take it (`scan -`, keys for rotate/trace). */
+  stdin?: AsyncIterable<Buffer | string>;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  /** Live stderr, for progress lines that must show while a long command runs. */
+  progress?: (text: string) => void;
+  /** Ask the user a yes/no question on a terminal (rotate, revoke, init). */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** What a command gets: the io, writers for its output, and the exit code it sets. */
+export interface CommandContext {
+  io: CliIO;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  setExitCode: (code: number) => void;
+  /** Colours for stdout (off unless stdout is a TTY, and off with NO_COLOR or --no-color). */
+  color: () => ChalkInstance;
+}
+
+export function colorFor(io: CliIO, argv: string[]): ChalkInstance {
+  const off =
+    argv.includes('--no-color') ||
+    io.env.NO_COLOR !== undefined ||
+    io.env.TERM === 'dumb' ||
+    !io.stdoutIsTTY ||
+    argv.includes('--output');
+  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
+  return new Chalk({ level: off && !forced ? 0 : 1 });
+}
+
+/** Read all of stdin (bounded by the caller's need; scan streams instead). */
+export async function readStdin(io: CliIO): Promise<Buffer> {
+  if (!io.stdin) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { ConfigError } from '../shared/errors.js';
+import { findWorkTree } from '../shared/git.js';
+import { CONFIG_SCHEMA } from './schema.js';
+import type { KeyguardConfig, LoadedConfig } from './types.js';
+import { validate } from './validate.js';
+
+export const CONFIG_FILE = 'keyguard.config.json';
+
+/** Line and column of a JSON.parse error position, for a one-line message. */
+function positionOf(text: string, message: string): string {
+  const match = /position (\d+)/.exec(message);
+  if (!match) return '';
+  const offset = Number(match[1]);
+  const before = text.slice(0, offset).split('\n');
+  return ` at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+}
+
+/** Parse and validate config text. Every problem is one ConfigError naming the file and field. */
+export function parseConfig(text: string, file: string): KeyguardConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new ConfigError(`${file}: not valid JSON${positionOf(text, message)}.`);
+  }
+  const issues = validate(value, CONFIG_SCHEMA);
+  if (issues.length > 0) {
+    const [first, ...rest] = issues;
+    const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+    throw new ConfigError(
+      `${file}: ${first!.path} ${first!.message}${more}.`,
+      2,
+      rest.map((i) => `${file}: ${i.path} ${i.message}`),
+    );
+  }
+  return value as KeyguardConfig;
+}
+
+/**
+ * Load the config: `explicit` (--config) must exist; otherwise keyguard.config.json in `cwd`, then at
+ * the top of its git work tree. No file means defaults.
+ */
+export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
+  const candidates: string[] = [];
+  if (explicit) candidates.push(resolve(cwd, explicit));
+  else {
+    candidates.push(resolve(cwd, CONFIG_FILE));
+    const top = await findWorkTree(cwd);
+    if (top && resolve(top) !== resolve(cwd)) candidates.push(resolve(top, CONFIG_FILE));
+  }
+  for (const file of candidates) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (explicit) {
+        throw new ConfigError(
+          code === 'ENOENT'
+            ? `config file ${explicit} does not exist.`
+            : `cannot read config file ${explicit} (${code}).`,
+        );
+      }
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+      throw new ConfigError(`cannot read ${relative(cwd, file) || file} (${code}).`);
+    }
+    const shown = relative(cwd, file) || file;
+    return { config: parseConfig(text, shown.startsWith('..') ? file : shown), file, dir: dirname(file) };
+  }
+  return { config: {}, dir: cwd };
+}

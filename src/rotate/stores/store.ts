@@ -1,0 +1,61 @@
+import type { StoreConfig } from '../../config/types.js';
+
+/**
+ * The one small interface every secrets store implements (AWS, GCP, Azure, Vault, Doppler, dotenv,
+ * a user's module). A store reads and writes the API key value only (it extracts and merges a JSON
+ * `field` itself). It never logs or returns a key except from readCurrent/readVersion, and every
+ * error it throws is a StoreError whose message holds no secret.
+ */
+export interface SecretVersion {
+  /** The store's own version id (AWS VersionId, GCP version number, Vault version, file mtime…). */
+  id: string;
+  createdAt?: string;
+  labels?: string[];
+}
+
+export interface CurrentSecret {
+  value: string;
+  version: SecretVersion;
+}
+
+export interface StoreCapabilities {
+  /** stage() writes a version consumers do not read until promote() (AWS AWSPENDING). */
+  staging: boolean;
+  /** The store keeps old versions that rollback() can return to without rewriting the value. */
+  versioned: boolean;
+}
+
+export interface StoreContext {
+  /** Process environment (credentials, endpoints, tokens). */
+  env: Record<string, string | undefined>;
+  /** Directory relative paths in the config are resolved against. */
+  configDir: string;
+  /** Timeout of one call to the store, in milliseconds. */
+  timeoutMs: number;
+}
+
+export interface SecretStore {
+  readonly type: StoreConfig['type'];
+  /** Where the secret lives, for output and audit (ARN, resource name, path); never a value. */
+  readonly locator: string;
+  readonly capabilities: StoreCapabilities;
+  /** Refuse to start when something else owns the secret's rotation (AWS RotationEnabled, stray AWSPENDING). */
+  preflight(rotationId: string): Promise<void>;
+  readCurrent(): Promise<CurrentSecret>;
+  readVersion(versionId: string): Promise<string>;
+  /** Write the new value as a pending (staging stores) or new current version. Idempotent per rotationId. */
+  stage(value: string, rotationId: string): Promise<SecretVersion>;
+  /** Make the staged version the one consumers read (no-op for stores without staging). */
+  promote(staged: SecretVersion, previous: SecretVersion): Promise<void>;
+  /** Return to the previous value after a failed promotion; returns the version now current. */
+  rollback(previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion>;
+  /** Drop a staged version that was never promoted. */
+  abandon(staged: SecretVersion): Promise<void>;
+  /** Optional: disable the old version once the rotation is finished (GCP, Azure). */
+  retire?(old: SecretVersion): Promise<void>;
+}
+
+export type StoreFactory<C extends StoreConfig = StoreConfig> = (
+  config: C,
+  context: StoreContext,
+) => Promise<SecretStore>;

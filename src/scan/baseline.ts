@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { InputError } from '../shared/errors.js';
+import { isFingerprint } from '../shared/fingerprint.js';
+import type { Finding } from './finding.js';
+
+export const DEFAULT_BASELINE = '.keyguard-baseline.json';
+
+/** One accepted key. Content-keyed, so it survives rebases, squashes and moved lines; never the key. */
+export interface BaselineEntry {
+  fingerprint: string;
+  rule: string;
+  hint: string;
+  path: string;
+  created: string;
+}
+
+export interface Baseline {
+  version: 1;
+  entries: BaselineEntry[];
+}
+
+/** Read a baseline; a missing file is an empty baseline unless `required`. */
+export async function readBaseline(file: string, shown: string, required = false): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return { version: 1, entries: [] };
+    throw new InputError(`cannot read baseline ${shown} (${(error as NodeJS.ErrnoException).code}).`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(`baseline ${shown} is not valid JSON.`);
+  }
+  const entries = (value as { entries?: unknown })?.entries;
+  if (!Array.isArray(entries)) throw new InputError(`baseline ${shown} has no "entries" array.`);
+  entries.forEach((entry, i) => {
+    if (typeof entry?.fingerprint !== 'string' || !isFingerprint(entry.fingerprint)) {
+      throw new InputError(`baseline ${shown}: entries[${i}].fingerprint is not a SHA-256 hex fingerprint.`);
+    }
+  });
+  return { version: 1, entries: entries as BaselineEntry[] };
+}
+
+export function baselineFingerprints(baseline: Baseline): Set<string> {
+  return new Set(baseline.entries.map((e) => e.fingerprint));
+}
+
+/** One entry per fingerprint, first path seen, sorted for stable diffs. Keeps existing entries' dates. */
+export function buildBaseline(findings: Finding[], previous: Baseline | undefined, now: Date): Baseline {
+  const byFingerprint = new Map<string, BaselineEntry>();
+  for (const entry of previous?.entries ?? []) byFingerprint.set(entry.fingerprint, entry);
+  for (const f of findings) {
+    if (byFingerprint.has(f.fingerprint)) continue;
+    byFingerprint.set(f.fingerprint, {
+      fingerprint: f.fingerprint,
+      rule: f.rule,
+      hint: f.hint,
+      path: f.path,
+      created: now.toISOString(),
+    });
+  }
+  const entries = [...byFingerprint.values()].sort(
+    (a, b) => a.path.localeCompare(b.path) || a.fingerprint.localeCompare(b.fingerprint),
+  );
+  return { version: 1, entries };
+}
+
+/** Split a baseline into the entries still found and the stale ones. */
+export function pruneBaseline(baseline: Baseline, found: Set<string>): { kept: Baseline; removed: BaselineEntry[] } {
+  const kept = baseline.entries.filter((e) => found.has(e.fingerprint));
+  const removed = baseline.entries.filter((e) => !found.has(e.fingerprint));
+  return { kept: { version: 1, entries: kept }, removed };
+}
+
+/** Write atomically (temp file + rename), so a crash never leaves half a baseline. */
+export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, `${JSON.stringify(baseline, null, 2)}\n`, 'utf8');
+  await rename(temp, file);
+}

@@ -1,0 +1,20 @@
+import picomatch from 'picomatch';
+import type { Finding } from './finding.js';
+
+/** A path matcher for `scan.exclude` and `--exclude` globs (gitignore-like: `dir/**`, `*.log`). */
+export function excluder(globs: string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const matchers = globs.map((glob) => picomatch(glob, { dot: true, matchBase: !glob.includes('/') }));
+  return (path) => {
+    // Archive members (`a.zip!x`) and history paths are judged by their outer file path.
+    const outer = path.split('!')[0]!;
+    return matchers.some((m) => m(outer) || m(path));
+  };
+}
+
+/** Drop findings whose fingerprint is in the baseline, counting them. */
+export function applyBaseline(findings: Finding[], baseline: Set<string> | undefined) {
+  if (!baseline || baseline.size === 0) return { kept: findings, baselined: 0 };
+  const kept = findings.filter((f) => !baseline.has(f.fingerprint));
+  return { kept, baselined: findings.length - kept.length };
+}

@@ -1,0 +1,117 @@
+import { scanChunks } from './content.js';
+import { applyBaseline, excluder } from './filters.js';
+import type { Finding, ScanResult } from './finding.js';
+import { mapPool } from './pool.js';
+import { scanBytes, scanFile } from './sources/files.js';
+import { listStaged, readStaged } from './sources/staged.js';
+import { listWorktree } from './sources/worktree.js';
+
+export interface ScanOptions {
+  cwd: string;
+  /** Globs of paths not to scan (config `scan.exclude` plus `--exclude`). */
+  exclude?: string[];
+  /** Fingerprints accepted by the baseline. */
+  baseline?: Set<string>;
+  /** Called with (done, total) as files finish, for a progress line. */
+  onProgress?: (done: number, total: number, bytes: number) => void;
+}
+
+const FILE_CONCURRENCY = 16;
+
+interface Tally {
+  findings: Finding[];
+  files: number;
+  bytes: number;
+  skipped: number;
+  allowed: number;
+  warnings: string[];
+}
+
+function finish(tally: Tally, options: ScanOptions, started: number): ScanResult {
+  const { kept, baselined } = applyBaseline(tally.findings, options.baseline);
+  return {
+    findings: kept,
+    warnings: tally.warnings,
+    summary: {
+      files: tally.files,
+      bytes: tally.bytes,
+      findings: kept.length,
+      durationMs: Math.round(performance.now() - started),
+      skipped: tally.skipped,
+      baselined,
+      allowed: tally.allowed,
+    },
+  };
+}
+
+const emptyTally = (): Tally => ({ findings: [], files: 0, bytes: 0, skipped: 0, allowed: 0, warnings: [] });
+
+/** Scan the working tree under `paths` (files git would see; outside git, a .gitignore-aware walk). */
+export async function scanWorktree(
+  paths: string[],
+  options: ScanOptions & { noGitignore?: boolean },
+): Promise<ScanResult> {
+  const started = performance.now();
+  const list = await listWorktree({ cwd: options.cwd, paths, noGitignore: options.noGitignore });
+  const excluded = excluder(options.exclude ?? []);
+  const targets = list.targets.filter((t) => !excluded(t.path));
+  const tally = emptyTally();
+  tally.warnings.push(...list.warnings);
+  let done = 0;
+  const results = await mapPool(targets, FILE_CONCURRENCY, async (target) => {
+    const result = await scanFile(target, { path: target.path, reachability: ['worktree'] });
+    done++;
+    options.onProgress?.(done, targets.length, result.bytes);
+    return result;
+  });
+  for (const result of results) {
+    if (result.skipped) {
+      tally.skipped++;
+      continue;
+    }
+    tally.files++;
+    tally.bytes += result.bytes;
+    tally.allowed += result.allowed;
+    for (const finding of result.findings) if (!excluded(finding.path)) tally.findings.push(finding);
+  }
+  return finish(tally, options, started);
+}
+
+/** Scan exactly what is staged, from the index. */
+export async function scanStaged(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const { root, blobs } = await listStaged(options.cwd);
+  const excluded = excluder(options.exclude ?? []);
+  const tally = emptyTally();
+  for await (const { path, data } of readStaged(
+    root,
+    blobs.filter((b) => !excluded(b.path)),
+  )) {
+    const result = scanBytes(data, { path, reachability: ['index'] });
+    tally.files++;
+    tally.bytes += result.bytes;
+    tally.allowed += result.allowed;
+    tally.findings.push(...result.findings);
+  }
+  return finish(tally, options, started);
+}
+
+/** Scan standard input as one stream, reported under `name`. */
+export async function scanStdin(
+  stdin: AsyncIterable<Buffer | string> | undefined,
+  name: string,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  const started = performance.now();
+  const tally = emptyTally();
+  async function* chunks() {
+    if (!stdin) return;
+    for await (const chunk of stdin) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+  const result = await scanChunks(chunks(), { path: name });
+  tally.files = 1;
+  tally.bytes = result.bytes;
+  tally.allowed = result.allowed;
+  tally.findings.push(...result.findings);
+  return finish(tally, options, started);
+}

@@ -1,0 +1,15 @@
+/** A file-like thing to scan: where it is reported, and how to get its bytes. */
+export interface ScanTarget {
+  /** Path reported in findings: relative to the repository root (or scan root), `/`-separated. */
+  path: string;
+  /** Absolute path on disk, for targets read from the file system. */
+  absolute?: string;
+}
+
+/** The list of targets a source produced, and what it left out along the way. */
+export interface TargetList {
+  targets: ScanTarget[];
+  /** Directory that reported paths are relative to. */
+  root: string;
+  warnings: string[];
+}

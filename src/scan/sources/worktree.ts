@@ -1,0 +1,111 @@
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { InputError } from '../../shared/errors.js';
+import { findWorkTree, runGit, splitNul } from '../../shared/git.js';
+import type { ScanTarget, TargetList } from './source.js';
+
+export interface WorktreeOptions {
+  cwd: string;
+  /** Paths given on the command line (default: the current directory). */
+  paths: string[];
+  /** Scan everything under the paths, ignored files included (but never `.git`). */
+  noGitignore?: boolean;
+}
+
+const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
+
+async function requireExisting(cwd: string, paths: string[]): Promise<string[]> {
+  const absolute: string[] = [];
+  for (const path of paths) {
+    const full = resolve(cwd, path);
+    try {
+      await lstat(full);
+    } catch {
+      throw new InputError(`path ${path} does not exist.`);
+    }
+    absolute.push(full);
+  }
+  return absolute;
+}
+
+/** Files git would see under `paths`: tracked plus untracked-and-not-ignored, in one git call. */
+async function gitFiles(top: string, absolute: string[]): Promise<ScanTarget[]> {
+  const pathspecs = absolute.map((p) => toPosix(relative(top, p)) || '.');
+  const { stdout } = await runGit(
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...pathspecs],
+    { cwd: top },
+  );
+  const seen = new Set<string>();
+  const targets: ScanTarget[] = [];
+  for (const path of splitNul(stdout)) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    targets.push({ path, absolute: join(top, path) });
+  }
+  return targets;
+}
+
+/** Walk `dir`, honouring .gitignore files found on the way (each applies to its own directory). */
+async function walk(
+  root: string,
+  dir: string,
+  rules: Array<{ base: string; ig: Ignore }>,
+  honourIgnores: boolean,
+  out: ScanTarget[],
+): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  let scoped = rules;
+  if (honourIgnores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+    try {
+      const text = await readFile(join(dir, '.gitignore'), 'utf8');
+      scoped = [...rules, { base: dir, ig: ignore().add(text) }];
+    } catch {
+      // an unreadable .gitignore ignores nothing
+    }
+  }
+  const ignored = (full: string, isDir: boolean) =>
+    scoped.some(({ base, ig }) => {
+      const rel = toPosix(relative(base, full));
+      return rel !== '' && !rel.startsWith('..') && ig.ignores(isDir ? `${rel}/` : rel);
+    });
+  for (const entry of entries) {
+    if (entry.name === '.git') continue;
+    const full = join(dir, entry.name);
+    const isDir = entry.isDirectory();
+    if (honourIgnores && ignored(full, isDir)) continue;
+    if (isDir) await walk(root, full, scoped, honourIgnores, out);
+    else out.push({ path: toPosix(relative(root, full)) || entry.name, absolute: full });
+  }
+}
+
+/**
+ * The working-tree files to scan. Inside a git work tree, what git would see (one `git ls-files`
+ * call, never a walk of ignored trees); outside one, or with --no-gitignore, a walk of the paths.
+ */
+export async function listWorktree(options: WorktreeOptions): Promise<TargetList> {
+  const paths = options.paths.length ? options.paths : ['.'];
+  const absolute = await requireExisting(options.cwd, paths);
+  const firstDir = (await stat(absolute[0]!).catch(() => undefined))?.isDirectory()
+    ? absolute[0]!
+    : resolve(absolute[0]!, '..');
+  const top = await findWorkTree(firstDir);
+  const inside = top !== undefined && absolute.every((p) => !relative(top, p).startsWith('..'));
+  if (inside && !options.noGitignore) {
+    return { targets: await gitFiles(top, absolute), root: top, warnings: [] };
+  }
+  const root = inside ? top : options.cwd;
+  const targets: ScanTarget[] = [];
+  for (const full of absolute) {
+    const info = await lstat(full);
+    if (info.isDirectory()) await walk(root, full, [], !options.noGitignore, targets);
+    else
+      targets.push({ path: toPosix(isAbsolute(relative(root, full)) ? full : relative(root, full)), absolute: full });
+  }
+  return { targets, root, warnings: [] };
+}

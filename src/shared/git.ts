@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { GitError, InputError } from './errors.js';
+
+export interface GitOptions {
+  cwd: string;
+  /** Written to git's stdin. */
+  input?: string | Buffer;
+  /** Exit codes that are not failures (e.g. 1 for `git check-ignore`). */
+  okCodes?: number[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+/**
+ * Environment for every git call: no prompts, no pager, no lazy fetches of missing objects in a
+ * partial clone (one network round trip per blob is never what a scanner wants).
+ */
+export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...extra,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_PAGER: 'cat',
+    GIT_NO_LAZY_FETCH: '1',
+    LC_ALL: 'C',
+  };
+}
+
+/** Run git and collect its output. Throws GitError on a failing exit code. */
+export function runGit(args: string[], options: GitOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-c', 'core.quotePath=false', ...args], {
+      cwd: options.cwd,
+      env: gitEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(new GitError(`could not run git: ${error.message}`)));
+    child.stdin.on('error', () => {});
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      const status = code ?? 1;
+      if (status !== 0 && !(options.okCodes ?? []).includes(status)) {
+        const first = stderr.split('\n').find((line) => line.trim()) ?? `exit code ${status}`;
+        reject(new GitError(`git ${args[0]} failed: ${first.replace(/^fatal: /, '')}`));
+        return;
+      }
+      resolve({ stdout: Buffer.concat(out), stderr, code: status });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function gitText(args: string[], options: GitOptions): Promise<string> {
+  return (await runGit(args, options)).stdout.toString('utf8');
+}
+
+/** NUL-separated output (`-z`) split into records, without the trailing empty one. */
+export function splitNul(buffer: Buffer | string): string[] {
+  const text = typeof buffer === 'string' ? buffer : buffer.toString('utf8');
+  const parts = text.split('\0');
+  if (parts.at(-1) === '') parts.pop();
+  return parts;
+}
+
+/** The top of the work tree containing `cwd`, or undefined outside a repository (or in a bare one). */
+export async function findWorkTree(cwd: string): Promise<string | undefined> {
+  try {
+    const result = await runGit(['rev-parse', '--show-toplevel'], { cwd });
+    const top = result.stdout.toString('utf8').trim();
+    return top || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The git directory for `cwd` (works in bare repositories), or undefined. */
+export async function findGitDir(cwd: string): Promise<string | undefined> {
+  try {
+    const result = await runGit(['rev-parse', '--absolute-git-dir'], { cwd });
+    return result.stdout.toString('utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function requireGitDir(cwd: string): Promise<string> {
+  const dir = await findGitDir(cwd);
+  if (!dir) throw new InputError(`${cwd} is not a git repository (run keyguard inside one, or pass --repo).`);
+  return dir;
+}

@@ -16,7 +16,8 @@ const env = {
   GIT_COMMITTER_NAME: 'Demo',
   GIT_COMMITTER_EMAIL: 'demo@example.com',
 };
-const git = (...args) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: 'ignore' });
+const git = (...args) =>
+  execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: 'ignore' });
 const write = (path, text) => {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
   writeFileSync(join(dir, path), text);
@@ -43,8 +44,12 @@ process.stdout.write('  .env             a key in an untracked env file (not ign
 process.stdout.write('  k8s/secret.yaml  an admin key, base64-encoded in a Kubernetes Secret\n');
 process.stdout.write('  .env.example     a placeholder (not a finding)\n\n');
 process.stdout.write('$ keyguard scan\n');
-const result = spawnSync(process.execPath, [join(root, 'bin', 'keyguard.js'), 'scan'], { cwd: dir, stdio: 'inherit', env });
+const result = spawnSync(process.execPath, [join(root, 'bin', 'keyguard.js'), 'scan'], {
+  cwd: dir,
+  stdio: 'inherit',
+  env,
+});
 process.stdout.write(
   `\nkeyguard exited ${result.status} (1: findings at or above --fail-on high). Keys are masked: only hints and fingerprints are printed.\n`,
 );
-process.stdout.write(`Try: cd ${dir} && node ${join(root, "bin", "keyguard.js")} scan --format json\n`);
+process.stdout.write(`Try: cd ${dir} && node ${join(root, 'bin', 'keyguard.js')} scan --format json\n`);

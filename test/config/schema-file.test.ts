@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,13 @@ const withEnv = (env: object) => ({ environments: { prod: env } });
 describe('shipped config schema', () => {
   it('the schema file in the package is exactly what the build generates from the loader schema', () => {
     expect(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8')).toBe(renderSchema());
+  });
+
+  it('the schema file is committed, not only built', () => {
+    const tracked = spawnSync('git', ['ls-files', '--error-unmatch', SCHEMA_FILE], { cwd: ROOT, encoding: 'utf8' });
+    // A source tarball without .git has nothing to ask; in a clone the file must be tracked.
+    if (tracked.status === 128 && /not a git repository/.test(tracked.stderr)) return;
+    expect(tracked.status, tracked.stderr).toBe(0);
   });
 
   it('the package ships the schema folder', () => {

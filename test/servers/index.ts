@@ -1,6 +1,7 @@
 import type { StoreConfig } from '../../src/config/types.js';
 import type { StoreContext } from '../../src/rotate/stores/store.js';
 import type { FakeAws } from './aws.js';
+import type { FakeGcp } from './gcp.js';
 
 /**
  * How to point keyguard at a fake store: the StoreConfig to put in keyguard.config.json, the
@@ -35,5 +36,19 @@ export function awsFixture(
     AWS_MAX_ATTEMPTS: '1',
   };
   const config = { type: 'aws' as const, secretId, ...extra };
+  return { config, env, context: storeContext(env) };
+}
+
+/**
+ * The gcp store against startFakeGcp(): KEYGUARD_GCP_API_ENDPOINT=http://127.0.0.1:PORT selects a
+ * plaintext channel with no credentials (never the metadata-server probe).
+ */
+export function gcpFixture(
+  fake: FakeGcp,
+  secret: string,
+  extra: Partial<Extract<StoreConfig, { type: 'gcp' }>> = {},
+): StoreFixture<Extract<StoreConfig, { type: 'gcp' }>> {
+  const env = { KEYGUARD_GCP_API_ENDPOINT: fake.endpoint };
+  const config = { type: 'gcp' as const, secret, ...extra };
   return { config, env, context: storeContext(env) };
 }

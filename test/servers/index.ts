@@ -52,3 +52,6 @@ export function gcpFixture(
   const config = { type: 'gcp' as const, secret, ...extra };
   return { config, env, context: storeContext(env) };
 }
+
+export { type AwsFault, type FakeAws, startFakeAws } from './aws.js';
+export { type FakeGcp, type GcpFault, startFakeGcp } from './gcp.js';

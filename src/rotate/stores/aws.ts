@@ -39,10 +39,13 @@ function attempts(env: Record<string, string | undefined>): number {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_ATTEMPTS) : DEFAULT_ATTEMPTS;
 }
 
-/** Explicit credentials from the environment keyguard was given (tests, CI); else the SDK's default chain. */
-function credentialsFrom(env: Record<string, string | undefined>) {
+/**
+ * Explicit credentials from the environment keyguard was given (CI, tests), unless the config names a
+ * profile; otherwise the SDK's default chain (profile files, SSO, container and instance roles).
+ */
+function credentialsFrom(config: AwsConfig, env: Record<string, string | undefined>) {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
-  if (!accessKeyId || !secretAccessKey) return undefined;
+  if (config.profile || !accessKeyId || !secretAccessKey) return undefined;
   return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN };
 }
 
@@ -59,7 +62,7 @@ export async function createAwsStore(config: AwsConfig, context: StoreContext): 
   const client = new sdk.SecretsManagerClient({
     region: config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     endpoint: config.endpoint ?? env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL,
-    credentials: credentialsFrom(env),
+    credentials: credentialsFrom(config, env),
     profile: config.profile ?? env.AWS_PROFILE,
     maxAttempts: attempts(env),
     requestHandler: {

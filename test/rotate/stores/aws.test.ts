@@ -193,6 +193,16 @@ describe('aws store', () => {
     expect(error.transient).toBe(true);
   });
 
+  it('classifies a refused connection as transient', async () => {
+    const gone = await startFakeAws();
+    await gone.close();
+    const fixture = awsFixture(gone, 'prod/anthropic');
+    const store = await createAwsStore(fixture.config, fixture.context);
+    const error = await failure(store.readCurrent());
+    expect(error.transient).toBe(true);
+    expect(error.message).toMatch(/^aws: GetSecretValue on prod\/anthropic failed/);
+  });
+
   it('passes a read-back that differs through to the caller, who compares fingerprints', async () => {
     const { store } = await setup(makeKey());
     const newKey = makeKey();

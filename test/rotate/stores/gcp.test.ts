@@ -167,6 +167,15 @@ describe('gcp store', () => {
     expect((await failure(store.preflight('r'))).transient).toBe(true);
   });
 
+  it('classifies a refused connection as transient', async () => {
+    const gone = await startFakeGcp();
+    const name = gone.createSecret('anthropic', makeKey());
+    await gone.close();
+    const fixture = gcpFixture(gone, name);
+    const store = await createGcpStore(fixture.config, fixture.context);
+    expect((await failure(store.readCurrent())).transient).toBe(true);
+  });
+
   it('passes a read-back that differs through to the caller', async () => {
     const { store } = await setup(makeKey());
     const staged = await store.stage(makeKey(), 'r');

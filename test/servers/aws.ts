@@ -164,7 +164,9 @@ export async function startFakeAws(region = 'us-east-1'): Promise<FakeAws> {
     },
     ListSecretVersionIds(body) {
       const secret = find(body.SecretId);
-      const Versions = [...secret.versions.values()].map((v) => ({
+      // Versions without a label are deprecated: listed only on request, as AWS does.
+      const listed = [...secret.versions.values()].filter((v) => v.stages.length || body.IncludeDeprecated);
+      const Versions = listed.map((v) => ({
         VersionId: v.id,
         VersionStages: [...v.stages],
         CreatedDate: v.created,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import type { StoreConfig } from '../../config/types.js';
 import { ExitCode, StoreError } from '../../shared/errors.js';
@@ -37,6 +38,15 @@ function isTransient(error: unknown): boolean {
 function attempts(env: Record<string, string | undefined>): number {
   const n = Number(env.AWS_MAX_ATTEMPTS);
   return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_ATTEMPTS) : DEFAULT_ATTEMPTS;
+}
+
+/**
+ * The ClientRequestToken (and so the VersionId) of a rotation: its id when AWS accepts it as a token
+ * (32 to 64 characters; a UUID is), else a hash of it, so the same rotation always maps to one version.
+ */
+export function tokenOf(rotationId: string): string {
+  if (/^[A-Za-z0-9_-]{32,64}$/.test(rotationId)) return rotationId;
+  return `keyguard-${createHash('sha256').update(rotationId).digest('hex').slice(0, 40)}`;
 }
 
 /**
@@ -82,11 +92,12 @@ export async function createAwsStore(config: AwsConfig, context: StoreContext): 
       const e = error as Error;
       const transient = isTransient(error);
       const detail = `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
-      throw storeError('aws', `${what} on ${secretId}`, detail, { transient, secrets: seen });
+      const failure = storeError('aws', `${what} on ${secretId}`, detail, { transient, secrets: seen });
+      throw Object.assign(failure, { awsError: e.name });
     }
   }
 
-  const notFound = (error: unknown) => error instanceof StoreError && /ResourceNotFoundException/.test(error.message);
+  const notFound = (error: unknown) => (error as { awsError?: string }).awsError === 'ResourceNotFoundException';
 
   async function describe(): Promise<SecretsManager.DescribeSecretResponse> {
     return call('DescribeSecret', () => client.send(new sdk.DescribeSecretCommand({ SecretId: secretId })));
@@ -147,7 +158,7 @@ export async function createAwsStore(config: AwsConfig, context: StoreContext): 
       }
       const pending = holderOf(described, PENDING);
       const current = holderOf(described, CURRENT);
-      if (pending && pending !== rotationId && pending !== current) {
+      if (pending && pending !== tokenOf(rotationId) && pending !== current) {
         throw new StoreError(
           `${where} has AWSPENDING on version ${pending}, left by another rotation; resume that rotation, or clear it (aws secretsmanager update-secret-version-stage --secret-id ${secretId} --version-stage AWSPENDING --remove-from-version-id ${pending}).`,
           { exitCode: ExitCode.usage },
@@ -167,10 +178,11 @@ export async function createAwsStore(config: AwsConfig, context: StoreContext): 
 
     async stage(value, rotationId) {
       seen.push(value);
+      const token = tokenOf(rotationId);
       // Already staged by this rotation (a re-run)? The token is the VersionId.
       let existing: SecretsManager.GetSecretValueResponse | undefined;
       try {
-        existing = await getValue({ VersionId: rotationId });
+        existing = await getValue({ VersionId: token });
       } catch (error) {
         if (!notFound(error)) throw error;
       }
@@ -181,7 +193,7 @@ export async function createAwsStore(config: AwsConfig, context: StoreContext): 
           });
         }
         if (!existing.VersionStages?.includes(PENDING) && !existing.VersionStages?.includes(CURRENT)) {
-          await moveLabel(PENDING, rotationId, holderOf(await describe(), PENDING));
+          await moveLabel(PENDING, token, holderOf(await describe(), PENDING));
           return { ...versionOf(existing), labels: [...(existing.VersionStages ?? []), PENDING] };
         }
         return versionOf(existing);
@@ -191,7 +203,7 @@ export async function createAwsStore(config: AwsConfig, context: StoreContext): 
         client.send(
           new sdk.PutSecretValueCommand({
             SecretId: secretId,
-            ClientRequestToken: rotationId,
+            ClientRequestToken: token,
             SecretString: writeField(raw, config.field, value, where),
             VersionStages: [PENDING],
           }),

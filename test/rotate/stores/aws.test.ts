@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsStore } from '../../../src/rotate/stores/aws.js';
+import { createAwsStore, tokenOf } from '../../../src/rotate/stores/aws.js';
 import { importOptional } from '../../../src/rotate/stores/index.js';
 import type { SecretStore } from '../../../src/rotate/stores/store.js';
 import { makeKey } from '../../../src/scan/detect/keygen.js';
@@ -92,6 +92,20 @@ describe('aws store', () => {
     expect(puts()).toHaveLength(1);
     const error = await failure(store.stage(makeKey(), rotationId));
     expect(error.message).toMatch(/already staged a different value/);
+  });
+
+  it('maps a rotation id AWS would refuse as a token to a stable one, and re-attaches AWSPENDING on resume', async () => {
+    const { name, store, firstVersion } = await setup(makeKey());
+    const newKey = makeKey();
+    const staged = await store.stage(newKey, 'rot-7');
+    expect(staged.id).toBe(tokenOf('rot-7'));
+    expect(staged.id).toMatch(/^keyguard-[0-9a-f]{40}$/);
+    await store.preflight('rot-7');
+    await store.abandon(staged);
+    expect(fake.stagesOf(name)).toEqual({ [firstVersion]: ['AWSCURRENT'] });
+    const resumed = await store.stage(newKey, 'rot-7'); // the version exists, without a label
+    expect(resumed.id).toBe(staged.id);
+    expect(fake.stagesOf(name)[staged.id]).toEqual(['AWSPENDING']);
   });
 
   it('promotes: AWSCURRENT moves to the new version, AWSPREVIOUS to the old, AWSPENDING is removed', async () => {

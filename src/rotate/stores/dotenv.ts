@@ -44,16 +44,15 @@ async function writeAtomic(file: string, text: string, mode: number): Promise<vo
 
 /**
  * A local env file, for development. There is no staging: stage() writes the live value. The file keeps
- * no history, so versions are content hashes and the texts this process has seen are kept in memory
- * only (readVersion and abandon work within one run; rollback always works, from the previous value).
+ * no history, so a version is a hash of the file's content, readVersion() answers for the content on disk
+ * only, abandon() works within the run that staged, and rollback() writes the previous value it is given.
  */
 export async function createDotenvStore(config: DotenvConfig, context: StoreContext): Promise<SecretStore> {
   const variable = config.variable ?? 'ANTHROPIC_API_KEY';
   checkVariableName(variable);
   const where = config.path;
   const path = resolve(context.configDir, config.path);
-  /** Text of each version seen in this process, and the text each staged version replaced. */
-  const texts = new Map<string, string>();
+  /** The text each staged version replaced, for abandon() in the same run; never written to disk. */
   const replaced = new Map<string, string | null>(); // null: there was no file
 
   /** Follow a symlink so the rename replaces the target, not the link. */
@@ -69,9 +68,7 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
     const file = await target();
     try {
       const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-      const version = versionOf(text, info.mtime);
-      texts.set(version.id, text);
-      return { text, mode: info.mode & 0o7777, version };
+      return { text, mode: info.mode & 0o7777, version: versionOf(text, info.mtime) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw fileError(where, 'read the file', error);
@@ -88,9 +85,7 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
     } catch (error) {
       throw fileError(where, 'write the file', error);
     }
-    const version = versionOf(text, new Date());
-    texts.set(version.id, text);
-    return version;
+    return versionOf(text, new Date());
   }
 
   /** Set the variable to `value`, unless it already holds it (a re-run). */
@@ -126,10 +121,13 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
     },
 
     async readVersion(versionId) {
-      const text = texts.get(versionId) ?? (await load())?.text;
-      const value = text === undefined ? undefined : valueIn(text);
-      if (value === undefined || (!texts.has(versionId) && versionOf(text!).id !== versionId)) {
-        throw new StoreError(`${where}: version ${versionId} is gone (an env file keeps no history).`);
+      // Only from disk: a read-back must see what landed in the file, and the file keeps no other version.
+      const file = await load();
+      const value = file?.version.id === versionId ? valueIn(file.text) : undefined;
+      if (value === undefined) {
+        throw new StoreError(
+          `${where}: version ${versionId} is not the file's content any more (an env file keeps no history).`,
+        );
       }
       return value;
     },

@@ -41,7 +41,7 @@ describe('dotenv store', () => {
     expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o640);
     expect(staged.id).not.toBe(current.version.id);
     expect(await store.readVersion(staged.id)).toBe(newKey);
-    expect(await store.readVersion(current.version.id)).toBe(oldKey);
+    await expect(store.readVersion(current.version.id)).rejects.toThrow(/not the file's content any more/);
     expect(readdirSync(dir)).toEqual(['.env']);
   });
 
@@ -68,6 +68,15 @@ describe('dotenv store', () => {
     await fresh.stage(key, 'r1');
     expect((await fresh.readCurrent()).value).toBe(key);
     expect(statSync(join(empty, '.env')).mode & 0o777).toBe(0o600);
+  });
+
+  it('reads a staged version back from disk, so a write that did not land is seen', async () => {
+    const dir = envDir(`ANTHROPIC_API_KEY=${makeKey()}\n`);
+    const store = await open(dir);
+    const staged = await store.stage(makeKey(), 'r1');
+    writeFileSync(join(dir, '.env'), 'ANTHROPIC_API_KEY=changed-behind-our-back\n');
+    const error = await store.readVersion(staged.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
   });
 
   it('re-stages the same value without rewriting the file', async () => {

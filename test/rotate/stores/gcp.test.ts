@@ -107,6 +107,18 @@ describe('gcp store', () => {
     expect(disable.request.etag).toMatch(/^"[0-9a-f]+"$/);
   });
 
+  it('abandons without the secretVersionManager role: the value before is back on top, the version stays enabled', async () => {
+    const oldKey = makeKey();
+    const { store, name } = await setup(oldKey);
+    const staged = await store.stage(makeKey(), 'r');
+    fake.failNext('DisableSecretVersion', 7);
+    await store.abandon(staged);
+    expect(fake.valueOf(name)).toBe(oldKey);
+    expect(states(name)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
+    fake.failNext('DisableSecretVersion', 14);
+    expect((await failure(store.abandon(staged))).transient).toBe(true); // other failures are reported
+  });
+
   it('retires an old version with its etag, and refuses to disable latest', async () => {
     const { store, name } = await setup(makeKey());
     const previous = (await store.readCurrent()).version;

@@ -65,9 +65,28 @@ export async function createModuleStore(config: ModuleConfig, context: StoreCont
   const store = inner;
   const seen: string[] = [];
 
+  /** Every call gets the same deadline a cloud store has: a module that never answers must not hang rotate. */
+  async function withDeadline<T>(method: string, run: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new StoreError(`${where}: ${method}() did not answer within ${context.timeoutMs} ms.`, { transient: true }),
+          ),
+        context.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([run(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function guard<T>(method: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await withDeadline(method, run);
     } catch (error) {
       if (error instanceof StoreError) throw new StoreError(scrub(error.message, seen), error);
       const e = error as { message?: unknown; transient?: unknown; retryable?: unknown };

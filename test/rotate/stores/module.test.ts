@@ -70,6 +70,24 @@ describe('module store', () => {
     expect((pre as StoreError).transient).toBe(true);
   });
 
+  it('gives up on a method that never answers, with a transient error', async () => {
+    const dir = moduleDir(`export function createStore() {
+      const never = () => new Promise(() => {});
+      return { locator: 'x', preflight: never, readCurrent: never, readVersion: never, stage: never,
+        promote: never, rollback: never, abandon: never };
+    }`);
+    const store = await createModuleStore(
+      { type: 'module', path: './my-store.js' },
+      { ...storeContext({}, dir), timeoutMs: 200 },
+    );
+    const error = await store.readCurrent().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).message).toBe(
+      'store module ./my-store.js: readCurrent() did not answer within 200 ms.',
+    );
+    expect((error as StoreError).transient).toBe(true);
+  });
+
   it('names what a returned store lacks', async () => {
     const dir = moduleDir(
       `export function createStore() { return { locator: 42, readCurrent() {}, stage: 'no', capabilities: {} }; }`,

@@ -21,7 +21,9 @@ export function storeContext(env: Record<string, string>, configDir = process.cw
 
 /**
  * The aws store against startFakeAws(). The endpoint goes through AWS_ENDPOINT_URL_SECRETS_MANAGER, as a
- * user's CI would set it; AWS_MAX_ATTEMPTS=1 so each injected fault fails exactly one store call.
+ * user's CI would set it; AWS_MAX_ATTEMPTS=1 so each injected fault fails exactly one store call. A spawned
+ * bin reads the SDK's "Node 22 needed after January 2027" switch from this env too: off, so stderr stays
+ * what keyguard itself prints (in-process, the SDK reads process.env and warns once).
  */
 export function awsFixture(
   fake: FakeAws,
@@ -34,6 +36,7 @@ export function awsFixture(
     AWS_REGION: fake.region,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint,
     AWS_MAX_ATTEMPTS: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const config = { type: 'aws' as const, secretId, ...extra };
   return { config, env, context: storeContext(env) };

@@ -28,7 +28,6 @@ function runChild(
         ...fixture.env,
         STORES,
         STORE_CONFIG: JSON.stringify(fixture.config),
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 15_000,

@@ -3,7 +3,7 @@ import { ExitCode, StoreError } from '../../shared/errors.js';
 import { crc32c } from './crc32c.js';
 import { createGcpClient } from './gcp-client.js';
 import { readField, writeField } from './json-field.js';
-import { storeError } from './scrub.js';
+import { isNetworkError, storeError } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 
 type GcpConfig = Extract<StoreConfig, { type: 'gcp' }>;
@@ -30,7 +30,7 @@ function createdAt(version: VersionInfo): string | undefined {
  * Google Secret Manager. There is no staging: a new version is `latest` at once, which is what
  * consumers read. Rollback adds the previous value again as a new version rather than re-enabling the
  * old one, because `latest` is the newest version whatever its state: disabling the bad version would
- * leave readers of `latest` with an error, not with the old key. Disable/enable send the version's etag.
+ * leave readers of `latest` with an error, not with the old key. Disabling sends the version's etag.
  */
 export async function createGcpStore(config: GcpConfig, context: StoreContext): Promise<SecretStore> {
   const client = await createGcpClient(config.apiEndpoint, context.env);
@@ -46,7 +46,7 @@ export async function createGcpStore(config: GcpConfig, context: StoreContext): 
     } catch (error) {
       const e = error as { code?: unknown; details?: unknown; message?: unknown };
       const code = typeof e.code === 'number' ? e.code : undefined;
-      const transient = code !== undefined && TRANSIENT_CODES.has(code);
+      const transient = (code !== undefined && TRANSIENT_CODES.has(code)) || isNetworkError(error);
       const failure = storeError('gcp', `${what} on ${secret}`, String(e.details || e.message || error), {
         transient,
         secrets: seen,

@@ -26,13 +26,10 @@ export interface ContentResult {
   bytes: number;
 }
 
+/** A plain loop: far faster than one indexOf call per line when lines are short. */
 function countNewlines(buf: Buffer, from: number, to: number): number {
   let count = 0;
-  let at = buf.indexOf(NEWLINE, from);
-  while (at !== -1 && at < to) {
-    count++;
-    at = buf.indexOf(NEWLINE, at + 1);
-  }
+  for (let i = from; i < to; i++) if (buf[i] === NEWLINE) count++;
   return count;
 }
 
@@ -57,6 +54,12 @@ export class ContentScanner {
     this.bytes += chunk.length;
     this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
     this.scan(false);
+  }
+
+  /** The last chunk (or the whole content): scanned in one pass, without keeping a window. */
+  pushLast(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
   }
 
   end(): ContentResult {
@@ -112,7 +115,7 @@ export class ContentScanner {
 /** Scan a whole buffer at once. */
 export function scanBuffer(buf: Buffer, location: ContentLocation): ContentResult {
   const scanner = new ContentScanner(location);
-  scanner.push(buf);
+  scanner.pushLast(buf);
   return scanner.end();
 }
 

@@ -1,8 +1,8 @@
 import { scanChunks } from './content.js';
 import { applyBaseline, excluder } from './filters.js';
 import type { Finding, ScanResult } from './finding.js';
-import { mapPool } from './pool.js';
-import { scanBytes, scanFile } from './sources/files.js';
+import { PARALLEL_MIN_FILES, scanFilesInWorkers, workersAvailable } from './parallel.js';
+import { type FileScanResult, scanBytes, scanFile } from './sources/files.js';
 import { listStaged, readStaged } from './sources/staged.js';
 import { listWorktree } from './sources/worktree.js';
 
@@ -14,9 +14,9 @@ export interface ScanOptions {
   baseline?: Set<string>;
   /** Called with (done, total) as files finish, for a progress line. */
   onProgress?: (done: number, total: number, bytes: number) => void;
+  /** Scanning threads for large working-tree scans (default 1: the main thread only). */
+  threads?: number;
 }
-
-const FILE_CONCURRENCY = 16;
 
 interface Tally {
   findings: Finding[];
@@ -58,12 +58,19 @@ export async function scanWorktree(
   const tally = emptyTally();
   tally.warnings.push(...list.warnings);
   let done = 0;
-  const results = await mapPool(targets, FILE_CONCURRENCY, async (target) => {
-    const result = await scanFile(target, { path: target.path, reachability: ['worktree'] });
+  const progress = (result: FileScanResult) => {
     done++;
     options.onProgress?.(done, targets.length, result.bytes);
-    return result;
-  });
+  };
+  const threads = options.threads ?? 1;
+  const results =
+    threads > 1 && targets.length >= PARALLEL_MIN_FILES && workersAvailable()
+      ? await scanFilesInWorkers(targets, threads, progress)
+      : targets.map((target) => {
+          const result = scanFile(target, { path: target.path, reachability: ['worktree'] });
+          progress(result);
+          return result;
+        });
   for (const result of results) {
     if (result.skipped) {
       tally.skipped++;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../../config/loader.js';
@@ -108,6 +109,7 @@ async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): 
   return scanWorktree(paths, {
     ...options,
     noGitignore: !flags.gitignore,
+    threads: scanThreads(ctx.io.env),
     onProgress: progress
       ? (done, total, more) => {
           bytes += more;
@@ -119,6 +121,13 @@ async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): 
         }
       : undefined,
   });
+}
+
+/** Threads for large scans: every core, or KEYGUARD_THREADS (1 keeps everything on the main thread). */
+function scanThreads(env: Record<string, string | undefined>): number {
+  const asked = Number(env.KEYGUARD_THREADS);
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, 32);
+  return Math.min(availableParallelism(), 8);
 }
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {

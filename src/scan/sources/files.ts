@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
-import { type ContentLocation, type ContentResult, scanBuffer, scanChunks } from '../content.js';
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { type ContentLocation, type ContentResult, ContentScanner, scanBuffer } from '../content.js';
 import type { Finding } from '../finding.js';
 import { archiveKind, expandArchive } from './archive.js';
 import type { ScanTarget } from './source.js';
@@ -53,44 +52,72 @@ export function scanBytes(data: Buffer, location: ContentLocation): FileScanResu
   return merge([scanBuffer(data, location)]);
 }
 
+/** Read up to `length` bytes at `position` into `into`, looping over short reads. */
+function readFully(fd: number, into: Buffer, length: number, position: number): number {
+  let have = 0;
+  while (have < length) {
+    const n = readSync(fd, into, have, length - have, position + have);
+    if (n === 0) break;
+    have += n;
+  }
+  return have;
+}
+
+/**
+ * One read buffer per thread, reused for every small file: allocating a fresh buffer per file costs
+ * more (page faults on new memory) than reading the file. Nothing keeps a reference to it after a
+ * file is scanned: findings hold strings, never slices of the input.
+ */
+let scratch: Buffer | undefined;
+
+function scanOpenFile(fd: number, size: number, location: ContentLocation): FileScanResult {
+  if (size <= CHUNK_SIZE) {
+    scratch ??= Buffer.allocUnsafe(CHUNK_SIZE);
+    const length = readFully(fd, scratch, size, 0);
+    return scanBytes(scratch.subarray(0, length), location);
+  }
+  const head = Buffer.alloc(512);
+  readFully(fd, head, 512, 0);
+  if (archiveKind(head) && size <= MAX_ARCHIVE_BYTES) {
+    const data = Buffer.allocUnsafe(size);
+    const archive = scanArchive(location, data.subarray(0, readFully(fd, data, size, 0)));
+    if (archive) return archive;
+  }
+  // Streamed: memory stays at one chunk plus the scanner's window, whatever the file's size. Each
+  // chunk is a fresh buffer because the scanner may keep a reference to the last one.
+  const scanner = new ContentScanner(location);
+  for (let position = 0; ; ) {
+    const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+    const n = readFully(fd, chunk, CHUNK_SIZE, position);
+    if (n === 0) break;
+    scanner.push(n === CHUNK_SIZE ? chunk : chunk.subarray(0, n));
+    position += n;
+  }
+  return merge([scanner.end()]);
+}
+
 /**
  * Scan one file of the work tree. Symbolic links are not followed (what they point to inside the
  * tree is scanned in its own right); files that cannot be read are reported as skipped, never fatal.
+ * Synchronous on purpose: on a warm cache a blocking read beats a round trip through the thread pool,
+ * and large scans run several of these in worker threads.
  */
-export async function scanFile(target: ScanTarget, location: ContentLocation): Promise<FileScanResult> {
+export function scanFile(target: ScanTarget, location: ContentLocation): FileScanResult {
   const empty = { findings: [], bytes: 0, allowed: 0 };
+  let fd: number | undefined;
   try {
-    const info = await lstat(target.absolute!);
+    const info = lstatSync(target.absolute!);
     if (info.isSymbolicLink()) return { ...empty, skipped: 'symbolic link (not followed)' };
     if (info.isDirectory()) return { ...empty, skipped: 'a directory (submodule?)' };
     if (!info.isFile()) return { ...empty, skipped: 'not a regular file' };
     if (info.size === 0) return empty;
-    if (info.size <= CHUNK_SIZE) {
-      const handle = await open(target.absolute!, 'r');
-      let data: Buffer;
-      try {
-        data = await handle.readFile();
-      } finally {
-        await handle.close();
-      }
-      return scanBytes(data, location);
-    }
-    const head = Buffer.alloc(512);
-    const handle = await open(target.absolute!, 'r');
-    try {
-      await handle.read(head, 0, 512, 0);
-    } finally {
-      await handle.close();
-    }
-    if (archiveKind(head) && info.size <= MAX_ARCHIVE_BYTES) {
-      const { readFile } = await import('node:fs/promises');
-      const archive = scanArchive(location, await readFile(target.absolute!));
-      if (archive) return archive;
-    }
-    const stream = createReadStream(target.absolute!, { highWaterMark: CHUNK_SIZE });
-    return merge([await scanChunks(stream as AsyncIterable<Buffer>, location)]);
+    fd = openSync(target.absolute!, 'r');
+    // The size again from the open file: it may have changed since lstat.
+    return scanOpenFile(fd, fstatSync(fd).size, location);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     return { ...empty, skipped: SKIP_CODES[code] ?? `unreadable (${code || (error as Error).message})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -58,7 +58,9 @@ export async function scanFilesInWorkers(
       });
       worker.on('message', (reply: WorkerReply) => {
         for (const { index, result, secrets } of reply.results) {
-          result.findings.forEach((finding, i) => attachSecret(finding, secrets[i]!));
+          result.findings.forEach((finding, i) => {
+            attachSecret(finding, secrets[i]!);
+          });
           results[index] = result;
           onResult(result);
         }

@@ -97,7 +97,15 @@ export async function listWorktree(options: WorktreeOptions): Promise<TargetList
   const top = await findWorkTree(firstDir);
   const inside = top !== undefined && absolute.every((p) => !relative(top, p).startsWith('..'));
   if (inside && !options.noGitignore) {
-    return { targets: await gitFiles(top, absolute), root: top, warnings: [] };
+    const targets = await gitFiles(top, absolute);
+    // A file named on the command line is scanned even when ignored, as ripgrep does: the user asked.
+    const listed = new Set(targets.map((t) => t.absolute));
+    for (const full of absolute) {
+      if (!listed.has(full) && !(await lstat(full)).isDirectory()) {
+        targets.push({ path: toPosix(relative(top, full)), absolute: full });
+      }
+    }
+    return { targets, root: top, warnings: [] };
   }
   const root = inside ? top : options.cwd;
   const targets: ScanTarget[] = [];

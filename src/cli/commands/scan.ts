@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadConfig } from '../../config/loader.js';
-import { baselineFingerprints, DEFAULT_BASELINE, readBaseline } from '../../scan/baseline.js';
+import type { KeyguardConfig } from '../../config/types.js';
+import { DEFAULT_BASELINE } from '../../scan/baseline.js';
 import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
-import { FORMATS, type Format, REPORTERS } from '../../scan/report/index.js';
-import { scanStaged, scanStdin, scanWorktree } from '../../scan/scan.js';
+import { FORMATS, type Format } from '../../scan/report/report.js';
 import { UsageError } from '../../shared/errors.js';
 import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
 import type { CommandContext } from '../io.js';
@@ -71,8 +70,16 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     });
 }
 
-async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<ScanResult> {
-  const { config } = await loadConfig(ctx.io.cwd, flags.config);
+// The engine, config loader and reporters load when a scan runs, so `keyguard --version` and `--help`
+// start fast.
+async function collect(
+  ctx: CommandContext,
+  paths: string[],
+  flags: ScanFlags,
+  config: KeyguardConfig,
+): Promise<ScanResult> {
+  const { scanStaged, scanStdin, scanWorktree } = await import('../../scan/scan.js');
+  const { baselineFingerprints, readBaseline } = await import('../../scan/baseline.js');
   const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
   let baseline: Set<string> | undefined;
   if (flags.baseline !== false) {
@@ -131,8 +138,9 @@ function scanThreads(env: Record<string, string | undefined>): number {
 }
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
+  const { loadConfig } = await import('../../config/loader.js');
   const { config } = await loadConfig(ctx.io.cwd, flags.config);
-  const result = await collect(ctx, paths, flags);
+  const result = await collect(ctx, paths, flags, config);
   if (flags.verify) {
     const { verifyFindings } = await import('../../scan/verify.js');
     await verifyFindings(result.findings, { env: ctx.io.env, config });
@@ -151,6 +159,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
     bold: chalk.bold,
     green: chalk.green,
   };
+  const { REPORTERS } = await import('../../scan/report/index.js');
   const report = REPORTERS[format]({
     ...result,
     secrets: flags.showSecrets ? secretOf : undefined,

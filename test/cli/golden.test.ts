@@ -50,6 +50,7 @@ describe('golden reports', () => {
       const actual = normalise(format, result.stdout);
       const path = join(GOLDEN, file);
       if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+      if (actual !== readFileSync(path, 'utf8')) writeFileSync(`${path}.actual`, actual);
       expect(actual).toBe(readFileSync(path, 'utf8'));
     });
   }

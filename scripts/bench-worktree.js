@@ -1,6 +1,7 @@
 // Working-tree benchmark: keyguard scan against ripgrep on the same generated tree, in the same run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { makeKey, seededRandom } from '../dist/scan/detect/keygen.js';
 import { BIN, bestOf, ROOT } from './bench-util.js';
@@ -141,15 +142,21 @@ export async function benchWorktree() {
   const stats = treeStats(dir);
   process.stdout.write(`worktree: ${stats.files} files, ${(stats.bytes / 1048576).toFixed(0)} MB\n`);
   const hasRg = ensureRipgrep();
-  // keyguard: outside the project's git repository view (bench-data/ is ignored), so scan it with
-  // --no-gitignore; the tree has no .gitignore files of its own.
-  const keyguard = bestOf(3, process.execPath, [BIN, 'scan', '--no-gitignore', '--quiet', '--format', 'json', dir], {
-    okCodes: [0, 1],
-  });
+  // bench-data/ is ignored by the project's git repository, so keyguard scans it with --no-gitignore:
+  // the same files as rg -uu (the tree has no .gitignore of its own).
+  const args = [BIN, 'scan', '--no-gitignore', '--quiet', '--format', 'json', dir];
+  const keyguard = bestOf(3, process.execPath, args, { okCodes: [0, 1] });
   const summary = JSON.parse(keyguard.stdout).summary;
   process.stdout.write(
     `keyguard scan: best of 3 ${keyguard.ms.toFixed(0)} ms (${summary.files} files, ${summary.findings} findings)\n`,
   );
+  const threaded = bestOf(3, process.execPath, args, {
+    okCodes: [0, 1],
+    env: { ...process.env, KEYGUARD_THREADS: '2' },
+  });
+  process.stdout.write(`keyguard scan, KEYGUARD_THREADS=2: best of 3 ${threaded.ms.toFixed(0)} ms\n`);
+  const node = bestOf(3, process.execPath, ['-e', '0']);
+  process.stdout.write(`(node start-up alone: ${node.ms.toFixed(0)} ms; load average ${loadavg()[0].toFixed(1)})\n`);
   if (!hasRg) return { keyguardMs: keyguard.ms };
   const rg = bestOf(3, 'rg', ['-uu', '-c', 'sk-ant-', dir], { okCodes: [0, 1] });
   const rgFiles = rg.stdout.split('\n').filter(Boolean).length;

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { KeyguardConfig } from '../../config/types.js';
@@ -130,11 +129,14 @@ async function collect(
   });
 }
 
-/** Threads for large scans: every core, or KEYGUARD_THREADS (1 keeps everything on the main thread). */
+/**
+ * Scanning threads for large trees, from KEYGUARD_THREADS (default 1: the main thread). Worker
+ * threads are opt-in: on the 2-core machines measured so far each thread's start-up and separate JIT
+ * warm-up cost more than the second core gave back (see README, Development: benchmarks).
+ */
 function scanThreads(env: Record<string, string | undefined>): number {
   const asked = Number(env.KEYGUARD_THREADS);
-  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, 32);
-  return Math.min(availableParallelism(), 8);
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 32) : 1;
 }
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { InputError } from '../../shared/errors.js';
@@ -56,14 +57,15 @@ async function walk(
 ): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    // Synchronous: on a warm cache this is several times faster than a thread-pool round trip per folder.
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   let scoped = rules;
   if (honourIgnores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
     try {
-      const text = await readFile(join(dir, '.gitignore'), 'utf8');
+      const text = readFileSync(join(dir, '.gitignore'), 'utf8');
       scoped = [...rules, { base: dir, ig: ignore().add(text) }];
     } catch {
       // an unreadable .gitignore ignores nothing

@@ -12,6 +12,7 @@ import type { ScanTarget } from './sources/source.js';
  */
 export interface WorkerTask {
   targets: Array<[number, ScanTarget]>;
+  maxBytes: number;
 }
 
 export interface WorkerReply {
@@ -31,6 +32,7 @@ export function workersAvailable(): boolean {
 export async function scanFilesInWorkers(
   targets: ScanTarget[],
   threads: number,
+  maxBytes: number,
   onResult: (result: FileScanResult) => void,
 ): Promise<FileScanResult[]> {
   const results = new Array<FileScanResult>(targets.length);
@@ -39,7 +41,7 @@ export async function scanFilesInWorkers(
     if (next >= targets.length) return undefined;
     const batch: Array<[number, ScanTarget]> = [];
     for (; next < targets.length && batch.length < BATCH; next++) batch.push([next, targets[next]!]);
-    return { targets: batch };
+    return { targets: batch, maxBytes };
   };
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {

@@ -13,7 +13,7 @@ if (port) {
   port.on('message', (task: WorkerTask) => {
     const results: WorkerReply['results'] = [];
     for (const [index, target] of task.targets as Array<[number, ScanTarget]>) {
-      const result = scanFile(target, { path: target.path, reachability: ['worktree'] });
+      const result = scanFile(target, { path: target.path, reachability: ['worktree'] }, task.maxBytes);
       results.push({ index, result, secrets: result.findings.map((f) => secretOf(f) ?? '') });
     }
     port.postMessage({ results } satisfies WorkerReply);

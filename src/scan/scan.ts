@@ -16,6 +16,8 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number, bytes: number) => void;
   /** Scanning threads for large working-tree scans (default 1: the main thread only). */
   threads?: number;
+  /** Working-tree files larger than this are skipped and counted (0 or unset: no limit). */
+  maxFileBytes?: number;
 }
 
 interface Tally {
@@ -65,9 +67,9 @@ export async function scanWorktree(
   const threads = options.threads ?? 1;
   const results =
     threads > 1 && targets.length >= PARALLEL_MIN_FILES && workersAvailable()
-      ? await scanFilesInWorkers(targets, threads, progress)
+      ? await scanFilesInWorkers(targets, threads, options.maxFileBytes ?? 0, progress)
       : targets.map((target) => {
-          const result = scanFile(target, { path: target.path, reachability: ['worktree'] });
+          const result = scanFile(target, { path: target.path, reachability: ['worktree'] }, options.maxFileBytes);
           progress(result);
           return result;
         });

@@ -238,3 +238,19 @@ describe('the program', () => {
     });
   });
 });
+
+describe('scan.maxFileSizeMB', () => {
+  it('skips and counts larger files; 0 means no limit', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'big.log': Buffer.concat([Buffer.alloc(2 * 1024 * 1024, 0x61), Buffer.from(`\n${makeKey()}\n`)]),
+      'small.env': env(makeKey()),
+      'keyguard.config.json': '{"scan":{"maxFileSizeMB":1}}',
+    });
+    const { report, paths } = await scanJson([], { cwd: dir });
+    expect(paths).toEqual(['small.env']);
+    expect(report.summary.skipped).toBe(1);
+    writeFiles(dir, { 'keyguard.config.json': '{"scan":{"maxFileSizeMB":0}}' });
+    expect((await scanJson([], { cwd: dir })).paths).toEqual(['big.log', 'small.env']);
+  });
+});

@@ -85,7 +85,8 @@ async function collect(
     const file = flags.baseline ?? config.scan?.baseline ?? DEFAULT_BASELINE;
     baseline = baselineFingerprints(await readBaseline(resolve(ctx.io.cwd, file), file, Boolean(flags.baseline)));
   }
-  const options = { cwd: ctx.io.cwd, exclude, baseline };
+  const maxFileBytes = (config.scan?.maxFileSizeMB ?? 0) * 1024 * 1024;
+  const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes };
   const wantsStdin = flags.stdin || paths.includes('-');
   const modes = [flags.staged, flags.history, flags.range, wantsStdin, flags.npmPack].filter(Boolean).length;
   if (modes > 1) throw new UsageError('choose one of --staged, --history, --range, --npm-pack and stdin.');

@@ -102,7 +102,7 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
  * Synchronous on purpose: on a warm cache a blocking read beats a round trip through the thread pool,
  * and large scans run several of these in worker threads.
  */
-export function scanFile(target: ScanTarget, location: ContentLocation): FileScanResult {
+export function scanFile(target: ScanTarget, location: ContentLocation, maxBytes = 0): FileScanResult {
   const empty = { findings: [], bytes: 0, allowed: 0 };
   let fd: number | undefined;
   try {
@@ -111,6 +111,7 @@ export function scanFile(target: ScanTarget, location: ContentLocation): FileSca
     if (info.isDirectory()) return { ...empty, skipped: 'a directory (submodule?)' };
     if (!info.isFile()) return { ...empty, skipped: 'not a regular file' };
     if (info.size === 0) return empty;
+    if (maxBytes > 0 && info.size > maxBytes) return { ...empty, skipped: 'larger than scan.maxFileSizeMB' };
     fd = openSync(target.absolute!, 'r');
     // The size again from the open file: it may have changed since lstat.
     return scanOpenFile(fd, fstatSync(fd).size, location);

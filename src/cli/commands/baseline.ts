@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   baselineFingerprints,
+  baselinePath,
   buildBaseline,
   DEFAULT_BASELINE,
   pruneBaseline,
@@ -75,7 +75,8 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
 async function locate(ctx: CommandContext, flags: BaselineFlags) {
   // Loaded on use, so `keyguard --version` does not pay for the config loader.
   const { loadConfig } = await import('../../config/loader.js');
-  const { config } = await loadConfig(ctx.io.cwd, flags.config);
-  const shown = flags.baseline ?? config.scan?.baseline ?? DEFAULT_BASELINE;
-  return { file: resolve(ctx.io.cwd, shown), shown, exclude: config.scan?.exclude ?? [] };
+  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  const { findWorkTree } = await import('../../shared/git.js');
+  const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, await findWorkTree(ctx.io.cwd));
+  return { file, shown, exclude: loaded.config.scan?.exclude ?? [] };
 }

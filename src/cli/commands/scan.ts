@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import type { KeyguardConfig } from '../../config/types.js';
+import type { LoadedConfig } from '../../config/types.js';
 import { DEFAULT_BASELINE } from '../../scan/baseline.js';
 import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
 import { FORMATS, type Format } from '../../scan/report/report.js';
 import { UsageError } from '../../shared/errors.js';
+import { findWorkTree } from '../../shared/git.js';
 import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
 import type { CommandContext } from '../io.js';
 
@@ -75,15 +75,16 @@ async function collect(
   ctx: CommandContext,
   paths: string[],
   flags: ScanFlags,
-  config: KeyguardConfig,
+  loaded: LoadedConfig,
 ): Promise<ScanResult> {
+  const { config } = loaded;
   const { scanStaged, scanStdin, scanWorktree } = await import('../../scan/scan.js');
-  const { baselineFingerprints, readBaseline } = await import('../../scan/baseline.js');
+  const { baselineFingerprints, baselinePath, readBaseline } = await import('../../scan/baseline.js');
   const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
   let baseline: Set<string> | undefined;
   if (flags.baseline !== false) {
-    const file = flags.baseline ?? config.scan?.baseline ?? DEFAULT_BASELINE;
-    baseline = baselineFingerprints(await readBaseline(resolve(ctx.io.cwd, file), file, Boolean(flags.baseline)));
+    const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, await findWorkTree(ctx.io.cwd));
+    baseline = baselineFingerprints(await readBaseline(file, shown, Boolean(flags.baseline)));
   }
   const maxFileBytes = (config.scan?.maxFileSizeMB ?? 0) * 1024 * 1024;
   const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes };
@@ -142,8 +143,9 @@ function scanThreads(env: Record<string, string | undefined>): number {
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
   const { loadConfig } = await import('../../config/loader.js');
-  const { config } = await loadConfig(ctx.io.cwd, flags.config);
-  const result = await collect(ctx, paths, flags, config);
+  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  const { config } = loaded;
+  const result = await collect(ctx, paths, flags, loaded);
   if (flags.verify) {
     const { verifyFindings } = await import('../../scan/verify.js');
     await verifyFindings(result.findings, { env: ctx.io.env, config });

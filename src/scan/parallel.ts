@@ -21,7 +21,8 @@ export interface WorkerReply {
 
 /** Fewer files than this are scanned on the main thread. */
 export const PARALLEL_MIN_FILES = 200;
-const BATCH = 24;
+/** Each thread gets about this many batches: few messages (each costs), yet balanced at the end. */
+const BATCHES_PER_THREAD = 8;
 const WORKER_URL = new URL('./scan-worker.js', import.meta.url);
 
 /** Threads are possible only from the built package (the worker is compiled JavaScript). */
@@ -37,10 +38,11 @@ export async function scanFilesInWorkers(
 ): Promise<FileScanResult[]> {
   const results = new Array<FileScanResult>(targets.length);
   let next = 0;
+  const batchSize = Math.max(16, Math.ceil(targets.length / (Math.max(1, threads) * BATCHES_PER_THREAD)));
   const take = (): WorkerTask | undefined => {
     if (next >= targets.length) return undefined;
     const batch: Array<[number, ScanTarget]> = [];
-    for (; next < targets.length && batch.length < BATCH; next++) batch.push([next, targets[next]!]);
+    for (; next < targets.length && batch.length < batchSize; next++) batch.push([next, targets[next]!]);
     return { targets: batch, maxBytes };
   };
   const runWorker = () =>

@@ -254,3 +254,21 @@ describe('scan.maxFileSizeMB', () => {
     expect((await scanJson([], { cwd: dir })).paths).toEqual(['big.log', 'small.env']);
   });
 });
+
+describe('progress', () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'a.txt': 'a\n', 'b.txt': 'b\n' });
+  const { CI: _ci, ...noCi } = GIT_ENV;
+  const run = async (argv: string[], env: NodeJS.ProcessEnv, stderrIsTTY: boolean) => {
+    const lines: string[] = [];
+    await cli(['scan', ...argv], { cwd: dir, env, stderrIsTTY, progress: (text) => lines.push(text) });
+    return lines.join('');
+  };
+
+  it('is drawn on a terminal stderr, and never in CI, with --quiet or when stderr is not a terminal', async () => {
+    expect(await run([], noCi, true)).toContain('scanning 2/2 files');
+    expect(await run([], { ...noCi, CI: 'true' }, true)).toBe('');
+    expect(await run(['--quiet'], noCi, true)).toBe('');
+    expect(await run([], noCi, false)).toBe('');
+  });
+});

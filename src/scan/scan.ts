@@ -74,6 +74,7 @@ export async function scanWorktree(
           return result;
         });
   for (const result of results) {
+    if (result.warning) tally.warnings.push(result.warning);
     if (result.skipped) {
       tally.skipped++;
       continue;
@@ -97,6 +98,7 @@ export async function scanStaged(options: ScanOptions): Promise<ScanResult> {
     blobs.filter((b) => !excluded(b.path)),
   )) {
     const result = scanBytes(data, { path, reachability: ['index'] });
+    if (result.warning) tally.warnings.push(result.warning);
     tally.files++;
     tally.bytes += result.bytes;
     tally.allowed += result.allowed;

@@ -15,6 +15,8 @@ export interface FileScanResult {
   allowed: number;
   /** Set when the file could not be read: the reason, for the summary. */
   skipped?: string;
+  /** Set when an archive could not be opened and was scanned as raw bytes instead. */
+  warning?: string;
 }
 
 const SKIP_CODES: Record<string, string> = {
@@ -33,23 +35,33 @@ function merge(results: ContentResult[]): FileScanResult {
   };
 }
 
-function scanArchive(location: ContentLocation, data: Buffer): FileScanResult | undefined {
+/** Scan an archive's members; when it cannot be opened, its raw bytes, with a warning saying so. */
+function scanArchive(location: ContentLocation, data: Buffer): FileScanResult {
+  let members: ReturnType<typeof expandArchive>;
   try {
-    const members = expandArchive(location.path, data);
-    const results = members.map((m) => scanBuffer(m.data, { ...location, path: m.name }));
-    return { ...merge(results), bytes: data.length };
-  } catch {
-    return undefined;
+    members = expandArchive(location.path, data);
+  } catch (error) {
+    const why =
+      (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'expands past the size bound' : 'damaged';
+    return {
+      ...asBytes(data, location),
+      warning: `${location.path}: archive not opened (${why}); scanned as raw bytes`,
+    };
   }
+  const results = members.map((m) => scanBuffer(m.data, { ...location, path: m.name }));
+  return { ...merge(results), bytes: data.length };
 }
+
+const asBytes = (data: Buffer, location: ContentLocation) => merge([scanBuffer(data, location)]);
 
 /** Scan bytes already in memory (a git blob, a staged file): archives opened, the rest as is. */
 export function scanBytes(data: Buffer, location: ContentLocation): FileScanResult {
-  if (archiveKind(data.subarray(0, 512)) && data.length <= MAX_ARCHIVE_BYTES) {
-    const archive = scanArchive(location, data);
-    if (archive) return archive;
-  }
-  return merge([scanBuffer(data, location)]);
+  if (!archiveKind(data.subarray(0, 512))) return asBytes(data, location);
+  if (data.length <= MAX_ARCHIVE_BYTES) return scanArchive(location, data);
+  return {
+    ...asBytes(data, location),
+    warning: `${location.path}: archive not opened (over ${MAX_ARCHIVE_BYTES / 1048576} MB); scanned as raw bytes`,
+  };
 }
 
 /** Read up to `length` bytes at `position` into `into`, looping over short reads. */
@@ -80,9 +92,11 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
   readFully(fd, head, 512, 0);
   if (archiveKind(head) && size <= MAX_ARCHIVE_BYTES) {
     const data = Buffer.allocUnsafe(size);
-    const archive = scanArchive(location, data.subarray(0, readFully(fd, data, size, 0)));
-    if (archive) return archive;
+    return scanArchive(location, data.subarray(0, readFully(fd, data, size, 0)));
   }
+  const warning = archiveKind(head)
+    ? `${location.path}: archive not opened (over ${MAX_ARCHIVE_BYTES / 1048576} MB); scanned as raw bytes`
+    : undefined;
   // Streamed: memory stays at one chunk plus the scanner's window, whatever the file's size. Each
   // chunk is a fresh buffer because the scanner may keep a reference to the last one.
   const scanner = new ContentScanner(location);
@@ -93,7 +107,7 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
     scanner.push(n === CHUNK_SIZE ? chunk : chunk.subarray(0, n));
     position += n;
   }
-  return merge([scanner.end()]);
+  return { ...merge([scanner.end()]), ...(warning ? { warning } : {}) };
 }
 
 /**

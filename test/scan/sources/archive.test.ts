@@ -65,7 +65,11 @@ describe('archives are opened and their members scanned', () => {
     const bomb = Buffer.concat(Array.from({ length: 300 }, () => member));
     expect(() => expandArchive('bomb.gz', bomb, { maxDepth: 3, maxTotalBytes: 16 << 20 })).toThrow();
     // Through the scanner: the bomb is scanned as bytes (no crash, no finding), within the default bound.
-    expect(scanBytes(bomb, { path: 'bomb.gz' })).toMatchObject({ findings: [], bytes: bomb.length });
+    expect(scanBytes(bomb, { path: 'bomb.gz' })).toMatchObject({
+      findings: [],
+      bytes: bomb.length,
+      warning: 'bomb.gz: archive not opened (expands past the size bound); scanned as raw bytes',
+    });
     // A zip member that lies about its size cannot expand past what it declared.
     const liar = zip([{ name: 'zeros', data: Buffer.alloc(8 << 20) }], { deflate: true, lieAboutSize: 1024 });
     expect(() => expandArchive('liar.zip', liar)).toThrow();
@@ -82,6 +86,9 @@ describe('archives are opened and their members scanned', () => {
     const key = makeKey();
     const damaged = Buffer.concat([zip([{ name: 'a', data: 'x' }]).subarray(0, 40), Buffer.from(`\n${key}\n`)]);
     expect(found(damaged, 'broken.zip')).toEqual([['broken.zip', 2, fingerprint(key)]]);
+    expect(scanBytes(damaged, { path: 'broken.zip' }).warning).toBe(
+      'broken.zip: archive not opened (damaged); scanned as raw bytes',
+    );
   });
 
   it('through the CLI: nested paths in the report', async () => {
@@ -91,5 +98,11 @@ describe('archives are opened and their members scanned', () => {
     writeFileSync(join(dir, 'release.tar.gz'), gzip(tar([{ name: 'conf/app.env', data: envFile(key) }])));
     const { paths } = await scanJson([], { cwd: dir });
     expect(paths).toEqual(['bundle.zip!inner/path.env', 'release.tar.gz!conf/app.env']);
+    writeFileSync(join(dir, 'broken.zip'), zip([{ name: 'a', data: 'x' }]).subarray(0, 40));
+    const { cli } = await import('../../helpers/cli.js');
+    const text = await cli(['scan'], { cwd: dir });
+    expect(text.stdout).toContain('warning: broken.zip: archive not opened (damaged); scanned as raw bytes\n');
+    const json = await cli(['scan', '--format', 'json'], { cwd: dir });
+    expect(json.stderr).toBe('keyguard: warning: broken.zip: archive not opened (damaged); scanned as raw bytes\n');
   });
 });

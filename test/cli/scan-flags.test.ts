@@ -201,6 +201,12 @@ describe('output', () => {
       await cli(['scan', '-o', 'r.txt'], { cwd: dir, env: { ...base }, stdoutIsTTY: true });
       expect(readFileSync(join(dir, 'r.txt'), 'utf8')).not.toMatch(ANSI);
     });
+    it('FORCE_COLOR colours a pipe, but never beats NO_COLOR or --no-color', async () => {
+      const forced = { ...base, FORCE_COLOR: '1' };
+      expect((await cli(['scan'], { cwd: dir, env: forced, stdoutIsTTY: false })).stdout).toMatch(ANSI);
+      expect((await cli(['scan'], { cwd: dir, env: { ...forced, NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+      expect((await cli(['scan', '--no-color'], { cwd: dir, env: forced })).stdout).not.toMatch(ANSI);
+    });
     it('never in json, even on a terminal', async () => {
       const result = await cli(['scan', '--format', 'json'], { cwd: dir, env: { ...base }, stdoutIsTTY: true });
       expect(result.stdout).not.toMatch(ANSI);

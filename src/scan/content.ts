@@ -81,7 +81,8 @@ export class ContentScanner {
     for (const d of detect(window, from, end)) {
       line += countNewlines(window, cursor, d.start);
       cursor = d.start;
-      const lineStart = window.lastIndexOf(NEWLINE, d.start - 1) + 1;
+      // (lastIndexOf with a negative offset counts from the end: a key at offset 0 starts its line.)
+      const lineStart = d.start === 0 ? 0 : window.lastIndexOf(NEWLINE, d.start - 1) + 1;
       const lineEndAt = window.indexOf(NEWLINE, d.start);
       const lineEnd = lineEndAt === -1 ? window.length : lineEndAt;
       if (window.toString('latin1', lineStart, lineEnd).includes(ALLOW_MARKER)) {

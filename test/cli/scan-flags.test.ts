@@ -94,6 +94,14 @@ describe('allowing', () => {
     expect((await cli(['scan'], { cwd: dir })).stdout).toContain('1 allowed inline');
   });
 
+  it('keyguard:allow also works for a key at the very start of a file', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'a.txt': `${makeKey()} # keyguard:allow\nmore text\n` });
+    const { report } = await scanJson([], { cwd: dir });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.allowed).toBe(1);
+  });
+
   it('scan.exclude globs from keyguard.config.json and --exclude', async () => {
     const repo = gitdir({
       'keyguard.config.json': JSON.stringify({ scan: { exclude: ['fixtures/**', '*.snap'] } }),

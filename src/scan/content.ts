@@ -49,6 +49,11 @@ export class ContentScanner {
   private done = 0;
   private bytes = 0;
   private readonly findings: Finding[] = [];
+  /**
+   * Absolute start and fingerprint of everything reported: an encoded run that crosses a window
+   * boundary is seen again from its next marker, and must not be reported twice.
+   */
+  private readonly reported = new Set<string>();
   private allowed = 0;
 
   constructor(private readonly location: ContentLocation) {}
@@ -79,6 +84,9 @@ export class ContentScanner {
     let cursor = 0;
     let line = this.linesBefore;
     for (const d of detect(window, from, end)) {
+      const id = `${this.base + d.start}:${fingerprint(d.secret)}`;
+      if (this.reported.has(id)) continue;
+      this.reported.add(id);
       line += countNewlines(window, cursor, d.start);
       cursor = d.start;
       // (lastIndexOf with a negative offset counts from the end: a key at offset 0 starts its line.)
@@ -93,7 +101,7 @@ export class ContentScanner {
       const finding: Finding = {
         rule: d.rule.id,
         severity: d.rule.severity,
-        fingerprint: fingerprint(d.secret),
+        fingerprint: id.slice(id.indexOf(':') + 1),
         hint: hint(d.secret),
         path: this.location.path,
         line: line + 1,

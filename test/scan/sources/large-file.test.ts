@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContentScanner } from '../../../src/scan/content.js';
+import { MAX_ENCODED_RUN } from '../../../src/scan/detect/decoders.js';
 import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { CHUNK_SIZE } from '../../../src/scan/sources/files.js';
 import { fingerprint } from '../../../src/shared/fingerprint.js';
@@ -60,5 +61,21 @@ describe('large files are streamed', () => {
         `chunks of ${size}`,
       ).toEqual(expected);
     }
+  });
+
+  it('reports a base64 run holding two keys once when a window boundary falls between them', () => {
+    const [a, b] = [makeKey(), makeKey()];
+    const run = Buffer.from(`k1=${a} k2=${b}`).toString('base64');
+    const pad = 'x\n'.repeat(500);
+    const text = Buffer.from(`${pad}data: ${run}\n${'y\n'.repeat(30000)}`);
+    // The first window's scanned part ends 80 bytes into the run: between the two keys' markers.
+    const cut = pad.length + 6 + 80 + MAX_ENCODED_RUN + 1024;
+    const scanner = new ContentScanner({ path: 'x' });
+    scanner.push(text.subarray(0, cut));
+    scanner.push(text.subarray(cut));
+    expect(scanner.end().findings.map((f) => [f.line, f.column, f.fingerprint])).toEqual([
+      [501, 7, fingerprint(a)],
+      [501, 7, fingerprint(b)],
+    ]);
   });
 });

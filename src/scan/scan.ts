@@ -88,9 +88,9 @@ export async function scanWorktree(
 }
 
 /** Scan exactly what is staged, from the index. */
-export async function scanStaged(options: ScanOptions): Promise<ScanResult> {
+export async function scanStaged(options: ScanOptions, paths: string[] = []): Promise<ScanResult> {
   const started = performance.now();
-  const { root, blobs } = await listStaged(options.cwd);
+  const { root, blobs } = await listStaged(options.cwd, paths);
   const excluded = excluder(options.exclude ?? []);
   const tally = emptyTally();
   for await (const { path, data } of readStaged(

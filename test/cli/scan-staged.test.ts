@@ -48,6 +48,17 @@ describe('scan --staged', () => {
     expect(report.summary.files).toBe(2);
   });
 
+  it('limits itself to the paths given (as the pre-commit framework passes them), from any folder', async () => {
+    const [a, b] = [makeKey(), makeKey()];
+    const repo = gitdir({ 'README.md': 'x\n' });
+    const { writeFiles } = await import('../helpers/git.js');
+    writeFiles(repo, { 'src/a.env': env(a), 'b.env': env(b) });
+    git(repo, 'add', '-A');
+    expect((await scanJson(['--staged', 'src/a.env'], { cwd: repo })).paths).toEqual(['src/a.env']);
+    expect((await scanJson(['--staged', 'a.env'], { cwd: join(repo, 'src') })).paths).toEqual(['src/a.env']);
+    expect((await scanJson(['--staged'], { cwd: join(repo, 'src') })).paths).toEqual(['b.env', 'src/a.env']);
+  });
+
   it('works in a repository without commits', async () => {
     const key = makeKey();
     const repo = gitdir({ 'first.env': env(key) }, { commit: false });

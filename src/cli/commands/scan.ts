@@ -95,7 +95,7 @@ async function collect(
     if (paths.some((p) => p !== '-')) throw new UsageError('stdin cannot be scanned together with paths.');
     return scanStdin(ctx.io.stdin, flags.stdinName, options);
   }
-  if (flags.staged) return scanStaged(options);
+  if (flags.staged) return scanStaged(options, paths);
   if (flags.history || flags.range) {
     const { scanHistory } = await import('../../scan/history/scan-history.js');
     return scanHistory({

@@ -18,6 +18,8 @@ export interface ScanOptions {
   threads?: number;
   /** Working-tree files larger than this are skipped and counted (0 or unset: no limit). */
   maxFileBytes?: number;
+  /** The git work tree of cwd when already known (null: not in one); undefined: ask git. */
+  workTree?: string | null;
 }
 
 interface Tally {
@@ -54,7 +56,12 @@ export async function scanWorktree(
   options: ScanOptions & { noGitignore?: boolean },
 ): Promise<ScanResult> {
   const started = performance.now();
-  const list = await listWorktree({ cwd: options.cwd, paths, noGitignore: options.noGitignore });
+  const list = await listWorktree({
+    cwd: options.cwd,
+    paths,
+    noGitignore: options.noGitignore,
+    workTree: options.workTree,
+  });
   const excluded = excluder(options.exclude ?? []);
   const targets = list.targets.filter((t) => !excluded(t.path));
   const tally = emptyTally();
@@ -90,7 +97,7 @@ export async function scanWorktree(
 /** Scan exactly what is staged, from the index. */
 export async function scanStaged(options: ScanOptions, paths: string[] = []): Promise<ScanResult> {
   const started = performance.now();
-  const { root, blobs } = await listStaged(options.cwd, paths);
+  const { root, blobs } = await listStaged(options.cwd, paths, options.workTree);
   const excluded = excluder(options.exclude ?? []);
   const tally = emptyTally();
   for await (const { path, data } of readStaged(

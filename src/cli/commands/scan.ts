@@ -75,19 +75,19 @@ async function collect(
   ctx: CommandContext,
   paths: string[],
   flags: ScanFlags,
-  loaded: LoadedConfig,
+  loaded: LoadedConfig & { workTree: string | null },
 ): Promise<ScanResult> {
-  const { config } = loaded;
+  const { config, workTree } = loaded;
   const { scanStaged, scanStdin, scanWorktree } = await import('../../scan/scan.js');
   const { baselineFingerprints, baselinePath, readBaseline } = await import('../../scan/baseline.js');
   const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
   let baseline: Set<string> | undefined;
   if (flags.baseline !== false) {
-    const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, await findWorkTree(ctx.io.cwd));
+    const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, workTree ?? undefined);
     baseline = baselineFingerprints(await readBaseline(file, shown, Boolean(flags.baseline)));
   }
   const maxFileBytes = (config.scan?.maxFileSizeMB ?? 0) * 1024 * 1024;
-  const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes };
+  const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes, workTree };
   const wantsStdin = flags.stdin || paths.includes('-');
   const modes = [flags.staged, flags.history, flags.range, wantsStdin, flags.npmPack].filter(Boolean).length;
   if (modes > 1) throw new UsageError('choose one of --staged, --history, --range, --npm-pack and stdin.');
@@ -143,9 +143,11 @@ function scanThreads(env: Record<string, string | undefined>): number {
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
   const { loadConfig } = await import('../../config/loader.js');
-  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  // One git call says where the work tree is; config, baseline and sources all reuse the answer.
+  const workTree = (await findWorkTree(ctx.io.cwd)) ?? null;
+  const loaded = await loadConfig(ctx.io.cwd, flags.config, workTree);
   const { config } = loaded;
-  const result = await collect(ctx, paths, flags, loaded);
+  const result = await collect(ctx, paths, flags, { ...loaded, workTree });
   if (flags.verify) {
     const { verifyFindings } = await import('../../scan/verify.js');
     await verifyFindings(result.findings, { env: ctx.io.env, config });

@@ -33,8 +33,12 @@ export function parseStagedRaw(raw: string): StagedBlob[] {
  * What is staged: the blobs in the index for every added/copied/modified/renamed path, limited to
  * `paths` when given (relative to cwd, as the pre-commit framework passes file names).
  */
-export async function listStaged(cwd: string, paths: string[] = []): Promise<{ root: string; blobs: StagedBlob[] }> {
-  const root = await findWorkTree(cwd);
+export async function listStaged(
+  cwd: string,
+  paths: string[] = [],
+  workTree?: string | null,
+): Promise<{ root: string; blobs: StagedBlob[] }> {
+  const root = workTree === undefined ? await findWorkTree(cwd) : (workTree ?? undefined);
   if (!root) throw new InputError('--staged needs a git work tree, and this is not one.');
   // Run from cwd so pathspecs mean what the user typed; git still prints paths from the root.
   const { stdout } = await runGit(

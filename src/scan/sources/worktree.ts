@@ -12,6 +12,8 @@ export interface WorktreeOptions {
   paths: string[];
   /** Scan everything under the paths, ignored files included (but never `.git`). */
   noGitignore?: boolean;
+  /** The work tree of cwd when already known (null: none), saving a git call. */
+  workTree?: string | null;
 }
 
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
@@ -96,7 +98,10 @@ export async function listWorktree(options: WorktreeOptions): Promise<TargetList
   const firstDir = (await stat(absolute[0]!).catch(() => undefined))?.isDirectory()
     ? absolute[0]!
     : resolve(absolute[0]!, '..');
-  const top = await findWorkTree(firstDir);
+  const top =
+    firstDir === resolve(options.cwd) && options.workTree !== undefined
+      ? (options.workTree ?? undefined)
+      : await findWorkTree(firstDir);
   const inside = top !== undefined && absolute.every((p) => !relative(top, p).startsWith('..'));
   if (inside && !options.noGitignore) {
     const targets = await gitFiles(top, absolute);

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { fingerprint, hint } from '../../src/shared/fingerprint.js';
-import { cli } from '../helpers/cli.js';
 import { tempDir, writeFiles } from '../helpers/git.js';
-import { expectMasked } from '../helpers/masked.js';
+import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';
 
 const env = (key: string) => `ANTHROPIC_API_KEY=${key}\n`;

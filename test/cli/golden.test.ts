@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeKey, makeToken, seededRandom } from '../../src/scan/detect/keygen.js';
 import { zip } from '../helpers/archives.js';
-import { cli } from '../helpers/cli.js';
 import { gitdir } from '../helpers/git.js';
-import { expectMasked } from '../helpers/masked.js';
+import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 
 /**
  * Golden files: the exact report of each format on a fixed tree. Keys come from a seeded generator,

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { makeKey, makeToken } from '../../src/scan/detect/keygen.js';
 import { fingerprint } from '../../src/shared/fingerprint.js';
 import { VERSION } from '../../src/version.js';
-import { cli } from '../helpers/cli.js';
 import { GIT_ENV, gitdir, tempDir, writeFiles } from '../helpers/git.js';
-import { expectMasked } from '../helpers/masked.js';
+import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';
 
 const env = (key: string) => `ANTHROPIC_API_KEY=${key}\n`;

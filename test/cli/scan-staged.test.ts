@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { parseStagedRaw } from '../../src/scan/sources/staged.js';
 import { fingerprint } from '../../src/shared/fingerprint.js';
-import { cli } from '../helpers/cli.js';
 import { git, gitdir, tempDir } from '../helpers/git.js';
+import { maskedCli as cli } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';
 
 const env = (key: string) => `ANTHROPIC_API_KEY=${key}\n`;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { fingerprint } from '../../src/shared/fingerprint.js';
-import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
-import { expectMasked } from '../helpers/masked.js';
+import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';
 
 describe('scan standard input', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { CliResult } from '../../src/cli/io.js';
+import { cli } from './cli.js';
 
 /**
  * A whole credential: `sk-ant-<kind><NN>-` and a long body. Hints (`sk-ant-api03-R2D...igAA`) keep
@@ -14,4 +15,11 @@ export function expectMasked(text: string | CliResult, ...keys: string[]): void 
     expect(output).not.toMatch(WHOLE_KEY);
     for (const key of keys) expect(output).not.toContain(key);
   }
+}
+
+/** `cli()` that also checks its output is masked, unless the test asked for --show-secrets. */
+export async function maskedCli(...args: Parameters<typeof cli>): Promise<CliResult> {
+  const result = await cli(...args);
+  if (!args[0].includes('--show-secrets')) expectMasked(result);
+  return result;
 }

@@ -99,7 +99,7 @@ describe('archives are opened and their members scanned', () => {
     const { paths } = await scanJson([], { cwd: dir });
     expect(paths).toEqual(['bundle.zip!inner/path.env', 'release.tar.gz!conf/app.env']);
     writeFileSync(join(dir, 'broken.zip'), zip([{ name: 'a', data: 'x' }]).subarray(0, 40));
-    const { cli } = await import('../../helpers/cli.js');
+    const { maskedCli: cli } = await import('../../helpers/masked.js');
     const text = await cli(['scan'], { cwd: dir });
     expect(text.stdout).toContain('warning: broken.zip: archive not opened (damaged); scanned as raw bytes\n');
     const json = await cli(['scan', '--format', 'json'], { cwd: dir });

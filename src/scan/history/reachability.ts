@@ -13,7 +13,7 @@ const ORDER = ['HEAD', 'worktree', 'index', 'branch:', 'tag:', 'remote:', 'stash
 
 export function sortLabels(labels: Iterable<string>): string[] {
   const rank = (label: string) => ORDER.findIndex((p) => label === p || (p.endsWith(':') && label.startsWith(p)));
-  return [...new Set(labels)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return [...new Set(labels)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }));
 }
 
 /** A full ref name as a label; refs that are not branches, tags or remotes give none. */

@@ -26,7 +26,7 @@ async function gitOk(args: string[], cwd: string): Promise<string | undefined> {
 
 export async function repoInfo(cwd: string): Promise<RepoInfo> {
   const gitDir = await findGitDir(cwd);
-  if (!gitDir) throw new InputError(`${cwd} is not a git repository; --history and --range need one.`);
+  if (!gitDir) throw new InputError(`${cwd} is not a git repository (history scans and trace need one).`);
   const [bare, shallow, head, workTree, promisor] = await Promise.all([
     gitOk(['rev-parse', '--is-bare-repository'], cwd),
     gitOk(['rev-parse', '--is-shallow-repository'], cwd),

@@ -60,11 +60,7 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
 
   const totalBytes = blobs.reduce((sum, b) => sum + b.size, 0);
   const progress = progressReporter(options.progress, blobs.length, totalBytes);
-  const scanned = await scanBlobs(
-    cwd,
-    blobs.map((b) => b.oid),
-    progress.update,
-  );
+  const scanned = await scanBlobs(cwd, blobs, progress.update);
   progress.done();
   for (const { oid, reason } of scanned.failed) warnings.push(`object ${oid} could not be read (${reason}); skipped.`);
   if (scanned.missing.length) warnings.push(`${scanned.missing.length} listed object(s) were missing; skipped.`);
@@ -120,7 +116,9 @@ async function place(
   rangeIntros: Introduction[] | undefined,
 ): Promise<Map<string, Placement[]>> {
   const wanted = (oid: string) => hits.has(oid);
-  const intros = rangeIntros ?? (await walkIntroductions(cwd, ['--all', '--reflog'], wanted));
+  const intros =
+    rangeIntros ??
+    (info.hasHead || (await hasRefs(cwd)) ? await walkIntroductions(cwd, ['--all', '--reflog'], wanted) : []);
   const byBlob = firstByPath(intros.filter((i) => wanted(i.oid)));
   const placements = new Map<string, Placement[]>();
   for (const [oid, list] of byBlob)
@@ -228,6 +226,10 @@ async function submodules(cwd: string, info: RepoInfo, options: HistoryScanOptio
       findings.push(attachSecret({ ...f, path: `${path}/${f.path}` }, secretOf(f) ?? ''));
   }
   return { warnings, findings };
+}
+
+async function hasRefs(cwd: string): Promise<boolean> {
+  return (await gitText(['for-each-ref', '--count=1', '--format=x'], { cwd })).trim() !== '';
 }
 
 /** `scan --history src/` keeps findings under src/ (paths relative to cwd, findings to the root). */

@@ -11,6 +11,8 @@ function twoKeyRepo() {
   const old = newKey();
   const dir = gitdir({ 'now.env': `K=${current.key}\n`, 'old.env': `K=${old.key}\n` });
   git(dir, 'rm', '-q', 'old.env');
+  // A delete plus an add of other content: inexact rename detection would have to read old.env.
+  writeFiles(dir, { 'added.txt': 'unrelated new content\n' });
   commitAll(dir, 'remove old');
   return { dir, current, old };
 }
@@ -69,17 +71,22 @@ describe('odd repositories', () => {
     expect(existsSync(marker)).toBe(true);
   });
 
-  it('an empty repository is clean', async () => {
+  it('an empty repository is clean; a dangling blob in one is still found', async () => {
     const dir = gitdir();
     const result = await cli(['scan', '--history'], { cwd: dir });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/No Anthropic credentials found/);
+    const { key, fp } = newKey();
+    writeFileSync(join(dir, 'loose'), `K=${key}\n`);
+    git(dir, 'hash-object', '-w', 'loose');
+    const found = of((await history(dir)).findings, fp);
+    expect(found.map((f) => f.reachability)).toEqual([['unreachable']]);
   });
 
   it('outside a repository: exit 2 with one sentence', async () => {
     const result = await cli(['scan', '--history'], { cwd: tempDir() });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^keyguard: .* is not a git repository; --history and --range need one\.\n$/);
+    expect(result.stderr).toMatch(/^keyguard: .* is not a git repository \(history scans and trace need one\)\.\n$/);
   });
 
   it('a corrupt object is reported and the scan goes on', async () => {

@@ -4,6 +4,7 @@ import { parseBatchCheck } from '../../../src/scan/history/enumerate.js';
 import { progressLine } from '../../../src/scan/history/progress.js';
 import { refLabel, sortLabels } from '../../../src/scan/history/reachability.js';
 import { parseFsckUnreachable, parseTreeListing } from '../../../src/scan/history/repo.js';
+import { splitBySize } from '../../../src/scan/history/scan-blobs.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -88,5 +89,21 @@ describe('progressLine', () => {
     [1, 10, 1048576, 100 * 1048576, 1_000, 'history: 1/10 blobs · 1 MB/100 MB · ETA 1m39s'],
   ])('%i/%i blobs', (blobs, total, bytes, totalBytes, ms, expected) => {
     expect(progressLine(blobs, total, bytes, totalBytes, ms)).toBe(expected);
+  });
+});
+
+describe('splitBySize', () => {
+  const blob = (size: number, i: number) => ({ oid: String(i), size });
+  it.each([
+    [[10, 10, 10, 10], 2, [2, 2]],
+    [[100, 1, 1, 1, 1], 2, [1, 4]],
+    [[1, 1, 1], 1, [3]],
+    [[0, 0, 0, 0], 2, [2, 2]],
+    [[5], 4, [1]],
+    [[], 2, []],
+  ])('%j into %i parts', (sizes, parts, lengths) => {
+    const slices = splitBySize(sizes.map(blob), parts);
+    expect(slices.map((s) => s.length)).toEqual(lengths);
+    expect(slices.flat().map((b) => b.oid)).toEqual(sizes.map((_, i) => String(i)));
   });
 });

@@ -1,16 +1,13 @@
 import { join, posix, relative, resolve } from 'node:path';
-import { InputError } from '../../shared/errors.js';
-import { gitText } from '../../shared/git.js';
 import type { ContentResult } from '../content.js';
 import { applyBaseline, excluder } from '../filters.js';
 import { attachSecret, type Finding, type ScanResult, secretOf } from '../finding.js';
 import type { ScanOptions } from '../scan.js';
-import { firstByPath, walkIntroductions } from './attribute.js';
 import { type BlobEntry, listLocalBlobs } from './enumerate.js';
+import { type Placement, place, rangeIntroductions } from './placement.js';
 import { progressReporter } from './progress.js';
-import type { Introduction } from './raw-log.js';
 import { labelsFor, reachabilityContext } from './reachability.js';
-import { countMissingObjects, headTree, type RepoInfo, repoInfo, unreachableObjects } from './repo.js';
+import { countMissingObjects, headTree, type RepoInfo, repoInfo } from './repo.js';
 import { scanBlobs } from './scan-blobs.js';
 
 export interface HistoryScanOptions extends ScanOptions {
@@ -19,13 +16,6 @@ export interface HistoryScanOptions extends ScanOptions {
   reachableOnly?: boolean;
   recurseSubmodules?: boolean;
   progress?: (text: string) => void;
-}
-
-/** One place a blob with a hit lives: a path and the commit that put it there (none when unknown). */
-interface Placement {
-  path: string;
-  intro?: Introduction;
-  unreachable: boolean;
 }
 
 /**
@@ -97,71 +87,6 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
   };
 }
 
-async function rangeIntroductions(cwd: string, range: string, info: RepoInfo): Promise<Introduction[]> {
-  if (!info.hasHead) return [];
-  if (range.startsWith('-')) throw new InputError(`--range takes A..B, got "${range}".`);
-  try {
-    await gitText(['rev-list', '--quiet', range, '--'], { cwd });
-  } catch {
-    throw new InputError(`--range ${range} is not a valid commit range in this repository.`);
-  }
-  return walkIntroductions(cwd, [range, '--']);
-}
-
-/** Where each hit blob lives: attributed paths, else the index, else an unreachable commit or nothing. */
-async function place(
-  cwd: string,
-  info: RepoInfo,
-  hits: Map<string, ContentResult>,
-  rangeIntros: Introduction[] | undefined,
-): Promise<Map<string, Placement[]>> {
-  const wanted = (oid: string) => hits.has(oid);
-  const intros =
-    rangeIntros ??
-    (info.hasHead || (await hasRefs(cwd)) ? await walkIntroductions(cwd, ['--all', '--reflog'], wanted) : []);
-  const byBlob = firstByPath(intros.filter((i) => wanted(i.oid)));
-  const placements = new Map<string, Placement[]>();
-  for (const [oid, list] of byBlob)
-    placements.set(
-      oid,
-      list.map((intro) => ({ path: intro.path, intro, unreachable: false })),
-    );
-  let left = [...hits.keys()].filter((oid) => !placements.has(oid));
-  if (left.length && info.workTree) {
-    const { indexBlobs } = await import('./repo.js');
-    const index = await indexBlobs(cwd);
-    for (const oid of left) {
-      const paths = index.get(oid);
-      if (paths)
-        placements.set(
-          oid,
-          paths.map((path) => ({ path, unreachable: false })),
-        );
-    }
-    left = left.filter((oid) => !placements.has(oid));
-  }
-  if (left.length && !rangeIntros) {
-    const { commits } = await unreachableObjects(cwd);
-    const lost = commits.length
-      ? firstByPath(
-          (await walkIntroductions(cwd, ['--no-walk=unsorted', '--stdin'], wanted, `${commits.join('\n')}\n`)).filter(
-            (i) => left.includes(i.oid),
-          ),
-        )
-      : new Map<string, Introduction[]>();
-    for (const oid of left) {
-      const list = lost.get(oid);
-      placements.set(
-        oid,
-        list
-          ? list.map((intro) => ({ path: intro.path, intro, unreachable: true }))
-          : [{ path: `(unreachable blob ${oid})`, unreachable: true }],
-      );
-    }
-  }
-  return placements;
-}
-
 async function buildFindings(
   cwd: string,
   info: RepoInfo,
@@ -226,10 +151,6 @@ async function submodules(cwd: string, info: RepoInfo, options: HistoryScanOptio
       findings.push(attachSecret({ ...f, path: `${path}/${f.path}` }, secretOf(f) ?? ''));
   }
   return { warnings, findings };
-}
-
-async function hasRefs(cwd: string): Promise<boolean> {
-  return (await gitText(['for-each-ref', '--count=1', '--format=x'], { cwd })).trim() !== '';
 }
 
 /** `scan --history src/` keeps findings under src/ (paths relative to cwd, findings to the root). */

@@ -31,6 +31,8 @@ export interface ReachabilityContext {
   index: Map<string, string[]>;
   stash: Set<string>;
   reflogOnly: Set<string>;
+  /** Labels of the refs containing each commit, asked once per commit (keys cluster in commits). */
+  refs: Map<string, Promise<string[]>>;
 }
 
 export async function reachabilityContext(cwd: string, info: RepoInfo): Promise<ReachabilityContext> {
@@ -40,7 +42,7 @@ export async function reachabilityContext(cwd: string, info: RepoInfo): Promise<
     stashCommits(cwd),
     reflogOnlyCommits(cwd).catch(() => new Set<string>()),
   ]);
-  return { info, head, index, stash, reflogOnly };
+  return { info, head, index, stash, reflogOnly, refs: new Map() };
 }
 
 /**
@@ -64,9 +66,13 @@ export async function labelsFor(
     const hashes = await hashWorktreeFiles(ctx.info.workTree, candidates);
     if ([...hashes.values()].includes(oid)) labels.push('worktree');
   }
-  for (const ref of await refsContaining(cwd, commits)) {
-    const label = refLabel(ref);
-    if (label) labels.push(label);
+  for (const commit of commits) {
+    let refs = ctx.refs.get(commit);
+    if (!refs) {
+      refs = refsContaining(cwd, [commit]).then((names) => names.flatMap((n) => refLabel(n) ?? []));
+      ctx.refs.set(commit, refs);
+    }
+    labels.push(...(await refs));
   }
   if (commits.some((c) => ctx.stash.has(c))) labels.push('stash');
   if (commits.some((c) => ctx.reflogOnly.has(c) && !ctx.stash.has(c))) labels.push('reflog');

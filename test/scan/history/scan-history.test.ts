@@ -188,3 +188,15 @@ describe('scan --range', () => {
     expect(none.findings).toEqual([]);
   });
 });
+
+describe('scan --history: untracked files in a stash', () => {
+  it('git stash -u keeps untracked files in a third parent; they are labelled stash', async () => {
+    const { key, fp } = newKey();
+    const dir = gitdir({ 'a.txt': 'a\n' });
+    writeFiles(dir, { 'scratch/.env': `K=${key}\n` });
+    git(dir, 'stash', '-q', '-u');
+    const untracked = git(dir, 'rev-parse', 'stash@{0}^3');
+    const found = of((await history(dir)).findings, fp);
+    expect(found.map((f) => [f.path, f.commit, f.reachability])).toEqual([['scratch/.env', untracked, ['stash']]]);
+  });
+});

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { findGitDir, gitText, runGit, splitNul } from '../../shared/git.js';
+import { streamGit } from './git-stream.js';
 
 /** What kind of repository this is; each fact changes what history scanning can promise. */
 export interface RepoInfo {
@@ -139,12 +140,14 @@ export async function hashWorktreeFiles(workTree: string, paths: string[]): Prom
 
 /** How many objects the partial clone left on the server (listed without fetching them). */
 export async function countMissingObjects(cwd: string): Promise<number> {
-  const { stdout } = await runGit(['rev-list', '--objects', '--all', '--missing=print'], {
-    cwd,
-    okCodes: [1],
-  });
-  return stdout
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('?')).length;
+  // `--missing=print` lists what is absent as `?<oid>` and turns lazy fetching off.
+  let count = 0;
+  let atLineStart = true;
+  for await (const chunk of streamGit(['rev-list', '--objects', '--all', '--missing=print'], cwd)) {
+    for (let i = 0; i < chunk.length; i++) {
+      if (atLineStart && chunk[i] === 0x3f) count++;
+      atLineStart = chunk[i] === 0x0a;
+    }
+  }
+  return count;
 }

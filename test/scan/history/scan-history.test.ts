@@ -200,3 +200,14 @@ describe('scan --history: untracked files in a stash', () => {
     expect(found.map((f) => [f.path, f.commit, f.reachability])).toEqual([['scratch/.env', untracked, ['stash']]]);
   });
 });
+
+describe('scan --history: large blobs', () => {
+  it('streams a blob larger than the in-memory limit and still reports the right line', async () => {
+    const { key, fp } = newKey();
+    const lines = Array.from({ length: 120_000 }, (_, i) => `row ${i}: some ordinary data in a large dump file`);
+    lines[100_000] = `api_key=${key}`;
+    const dir = gitdir({ 'dump.sql': `${lines.join('\n')}\n` });
+    const found = of((await history(dir)).findings, fp);
+    expect(found.map((f) => [f.path, f.line, f.column])).toEqual([['dump.sql', 100_001, 9]]);
+  });
+});

@@ -86,7 +86,7 @@ function measure(command, args, cwd, { keepStdout = false } = {}) {
   });
 }
 
-export async function run() {
+export async function benchHistory() {
   const { dir, keys } = await ensureRepo();
   const objects = git(dir, 'count-objects', '-v');
   const commits = git(dir, 'rev-list', '--all', '--count');

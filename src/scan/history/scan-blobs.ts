@@ -1,13 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { type ContentResult, ContentScanner, scanBuffer } from '../content.js';
+import { mapPool } from '../pool.js';
 import { type BlobSink, readBlobs } from './blob-reader.js';
 import type { BlobEntry } from './enumerate.js';
 import { MarkerFilter } from './prefilter.js';
 
-/** Blobs up to this size are kept whole while they stream, so a hit is scanned without a re-read. */
+/** Blobs up to this size are kept whole while they stream and scanned only when the prefilter flags them. */
 const KEEP_WHOLE = 4 * 1024 * 1024;
 /** git cat-file processes reading at once: inflating and applying deltas is most of the work. */
 const READERS = Math.max(1, Math.min(4, availableParallelism()));
+/** Slices per reader: enough to even out uneven slices, few enough that delta bases stay cached. */
+const SLICES_PER_READER = 8;
 
 export interface BlobScan {
   /** Detector results for blobs with at least one finding or allowed key, by blob id. */
@@ -44,45 +47,50 @@ export function splitBySize(blobs: BlobEntry[], parts: number): BlobEntry[][] {
 }
 
 /**
- * Read every blob once and run the detector on those the prefilter flags. Several git readers run
- * side by side (one per core) while this thread filters their output. Large flagged blobs are read
- * a second time through a streaming ContentScanner, so memory stays bounded by KEEP_WHOLE per
- * reader plus the pipes' chunks, whatever the size of a blob.
+ * Read every blob once. Several git readers run side by side, each on a contiguous slice of the
+ * pack, taking the next slice when done so a slow slice (deep deltas, one huge blob) does not hold
+ * the others up; this thread scans their output. Small blobs are kept whole while they stream and
+ * go to the detector only when the prefilter flags them; larger ones stream through a
+ * ContentScanner, so memory stays bounded by KEEP_WHOLE per reader whatever the size of a blob.
  */
 export async function scanBlobs(cwd: string, blobs: BlobEntry[], progress?: BlobProgress): Promise<BlobScan> {
   const result: BlobScan = { hits: new Map(), blobs: 0, bytes: 0, missing: [], failed: [] };
-  const deferred: string[] = [];
   const keep = (oid: string, found: ContentResult) => {
     if (found.findings.length || found.allowed) result.hits.set(oid, found);
   };
-  const firstPass = (): BlobSink => {
+  const sink = (): BlobSink => {
     let oid = '';
     let size = 0;
     let filter = new MarkerFilter();
+    let scanner: ContentScanner | undefined;
     let parts: Buffer[] = [];
     return {
       start(id, bytes) {
         oid = id;
         size = bytes;
-        filter = new MarkerFilter();
         parts = [];
+        filter = new MarkerFilter();
+        scanner = bytes > KEEP_WHOLE ? new ContentScanner({ path: '' }) : undefined;
       },
       chunk(data) {
-        filter.push(data);
-        if (size <= KEEP_WHOLE) parts.push(data);
+        if (scanner) scanner.push(data);
+        else {
+          filter.push(data);
+          parts.push(data);
+        }
       },
       end() {
         result.blobs++;
         result.bytes += size;
-        if (filter.hit) {
-          if (size > KEEP_WHOLE) deferred.push(oid);
-          else keep(oid, scanBuffer(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { path: '' }));
-        }
+        if (scanner) keep(oid, scanner.end());
+        else if (filter.hit) keep(oid, scanBuffer(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { path: '' }));
         parts = [];
+        scanner = undefined;
         progress?.(result.blobs, result.bytes);
       },
       abort() {
         parts = [];
+        scanner = undefined;
       },
       missing(id) {
         result.missing.push(id);
@@ -92,32 +100,13 @@ export async function scanBlobs(cwd: string, blobs: BlobEntry[], progress?: Blob
       },
     };
   };
-  await Promise.all(
-    splitBySize(blobs, READERS).map((slice) =>
-      readBlobs(
-        cwd,
-        slice.map((b) => b.oid),
-        firstPass(),
-      ),
+  const slices = splitBySize(blobs, READERS * SLICES_PER_READER);
+  await mapPool(slices, READERS, (slice) =>
+    readBlobs(
+      cwd,
+      slice.map((b) => b.oid),
+      sink(),
     ),
   );
-  if (deferred.length === 0) return result;
-  let oid = '';
-  let scanner = new ContentScanner({ path: '' });
-  await readBlobs(cwd, deferred, {
-    start(id) {
-      oid = id;
-      scanner = new ContentScanner({ path: '' });
-    },
-    chunk(data) {
-      scanner.push(data);
-    },
-    end() {
-      keep(oid, scanner.end());
-    },
-    abort() {},
-    missing() {},
-    failed() {},
-  });
   return result;
 }

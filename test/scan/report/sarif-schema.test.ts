@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { cli } from '../../helpers/cli.js';
-import { gitdir } from '../../helpers/git.js';
+import { git, gitdir, writeFiles } from '../../helpers/git.js';
 import { ajvDraft04, readJson } from '../../helpers/json-schema.js';
 
 const validateSarif = ajvDraft04(
@@ -28,6 +28,20 @@ describe('SARIF output against the SARIF 2.1.0 JSON Schema', () => {
     expect(result.exitCode).toBe(1);
     const sarif = JSON.parse(result.stdout) as { runs: Array<{ results: unknown[] }> };
     expect(sarif.runs[0]!.results.length).toBeGreaterThanOrEqual(6);
+    expectValid(sarif);
+  });
+
+  it('a report of history findings (commit, author, reachability) is valid', async () => {
+    const dir = gitdir({ 'a.txt': 'clean\n' });
+    writeFiles(dir, { 'leak.env': `ANTHROPIC_API_KEY=${makeKey('api03')}\n` });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'oops');
+    git(dir, 'rm', '-q', 'leak.env');
+    git(dir, 'commit', '-q', '-m', 'remove');
+    const result = await cli(['scan', '--history', '--format', 'sarif'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    const sarif = JSON.parse(result.stdout) as { runs: Array<{ results: unknown[] }> };
+    expect(sarif.runs[0]!.results).toHaveLength(1);
     expectValid(sarif);
   });
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../../config/loader.js';
+import { stagedRefusal } from '../../hook/message.js';
 import { baselineFingerprints, DEFAULT_BASELINE, readBaseline } from '../../scan/baseline.js';
 import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
 import { FORMATS, type Format, REPORTERS } from '../../scan/report/index.js';
@@ -153,5 +154,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
   if (flags.output && !flags.quiet) {
     ctx.err(`keyguard: ${result.findings.length} finding(s); report written to ${flags.output}\n`);
   }
-  return result.findings.some(counts) ? 1 : 0;
+  const failed = result.findings.some(counts);
+  if (failed && flags.staged && !flags.quiet) ctx.err(stagedRefusal());
+  return failed ? 1 : 0;
 }

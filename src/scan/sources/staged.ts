@@ -33,9 +33,12 @@ export function parseStagedRaw(raw: string): StagedBlob[] {
 export async function listStaged(cwd: string): Promise<{ root: string; blobs: StagedBlob[] }> {
   const root = await findWorkTree(cwd);
   if (!root) throw new InputError('--staged needs a git work tree, and this is not one.');
-  const { stdout } = await runGit(['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR'], {
-    cwd: root,
-  });
+  const { stdout } = await runGit(
+    ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR'],
+    {
+      cwd: root,
+    },
+  );
   return { root, blobs: parseStagedRaw(stdout.toString('utf8')) };
 }
 

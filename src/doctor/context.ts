@@ -4,7 +4,7 @@ import fg from 'fast-glob';
 import type { LoadedConfig } from '../config/types.js';
 import { findWorkTree } from '../shared/git.js';
 import { ENV_FILE_GLOBS, isEnvFile, isTemplate, WALK_IGNORE } from './env-files.js';
-import { trackedPaths, visiblePaths } from './git-facts.js';
+import { trackedPaths } from './git-facts.js';
 import type { DoctorContext } from './types.js';
 
 const DOCKERFILE_GLOBS = ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/Containerfile'];
@@ -20,7 +20,10 @@ export async function buildContext(path: string, loaded: LoadedConfig): Promise<
   const root = top ?? path;
   const [found, visible, tracked] = await Promise.all([
     fg([...ENV_FILE_GLOBS, ...DOCKERFILE_GLOBS], { cwd: root, dot: true, onlyFiles: true, ignore: WALK_IGNORE }),
-    top ? visiblePaths(root) : fg(['**'], { cwd: root, dot: true, onlyFiles: true, ignore: NON_GIT_IGNORE }),
+    // Inside git, checks ask git (ls-files, grep) directly; only a walk needs the list up front.
+    top
+      ? Promise.resolve([] as string[])
+      : fg(['**'], { cwd: root, dot: true, onlyFiles: true, ignore: NON_GIT_IGNORE }),
     top ? trackedPaths(root) : Promise.resolve([] as string[]),
   ]);
   found.sort();

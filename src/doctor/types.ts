@@ -26,7 +26,7 @@ export interface DoctorContext {
   templates: string[];
   /** Dockerfiles found on disk. */
   dockerfiles: string[];
-  /** Files git would see (tracked + untracked, not ignored); outside git, every file walked. */
+  /** Outside git: every file walked (build output and dependencies left out). Empty inside git. */
   visible: string[];
   /** Paths in the index (empty outside git). */
   tracked: string[];

@@ -4,6 +4,7 @@ import fg from 'fast-glob';
 import { ALLOW_MARKER, scanBuffer } from '../../scan/content.js';
 import { mapPool } from '../../scan/pool.js';
 import { scanFile } from '../../scan/sources/files.js';
+import { runGit } from '../../shared/git.js';
 import { type Check, type DoctorContext, pass } from '../types.js';
 
 const ID = 'client-exposed-key';
@@ -45,15 +46,52 @@ function sourceProblems(text: string): string[] {
   return out;
 }
 
-async function scanSources(ctx: DoctorContext): Promise<string[]> {
+const SOURCE_PATHSPECS = ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts', 'vue', 'svelte', 'astro'].map(
+  (e) => `*.${e}`,
+);
+/** A superset of what sourceProblems looks for, in git grep's extended regex syntax. */
+const GREP_PATTERN =
+  'dangerouslyAllowBrowser|(NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_[A-Z0-9_]*(ANTHROPIC|CLAUDE)';
+
+/**
+ * Parse `git grep -z -n` output (`path\0line\0text\n`) into source problems. A pure function; the
+ * exact rules (word boundaries, keyguard:allow) are applied here, git grep only narrows the lines.
+ */
+export function parseGrep(output: string): Array<{ path: string; what: string }> {
+  const out: Array<{ path: string; what: string }> = [];
+  for (const record of output.split('\n')) {
+    const [path, line, ...rest] = record.split('\0');
+    if (!path || !line) continue;
+    for (const problem of sourceProblems(rest.join('\0'))) {
+      out.push({ path, what: `${path}:${line}: ${problem.replace(/^1: /, '')}` });
+    }
+  }
+  return out;
+}
+
+/** Inside git: `git grep` over tracked and untracked-not-ignored source (threaded, no file reads in JS). */
+async function grepSources(ctx: DoctorContext): Promise<Array<{ path: string; what: string }>> {
+  const { stdout } = await runGit(
+    ['grep', '-I', '-n', '-z', '--untracked', '-E', '-e', GREP_PATTERN, '--', ...SOURCE_PATHSPECS],
+    { cwd: ctx.root, okCodes: [1] },
+  );
+  return parseGrep(stdout.toString('utf8'));
+}
+
+/** Outside git: read the walked source files, with a byte search before any line splitting. */
+async function readSources(ctx: DoctorContext): Promise<Array<{ path: string; what: string }>> {
   const files = ctx.visible.filter((p) => SOURCE.test(p));
   const found = await mapPool(files, 16, async (path) => {
     const data = await ctx.read(path);
     if (!data || data.length > MAX_SOURCE_BYTES) return [];
-    // Cheap test first: almost no file mentions either, and most files are never split into lines.
-    const text = data.toString('latin1');
-    if (!text.includes('dangerouslyAllowBrowser') && !/ANTHROPIC|CLAUDE/.test(text)) return [];
-    return sourceProblems(data.toString('utf8')).map((p) => `${path}:${p}`);
+    if (
+      data.indexOf('dangerouslyAllowBrowser') === -1 &&
+      data.indexOf('ANTHROPIC') === -1 &&
+      data.indexOf('CLAUDE') === -1
+    ) {
+      return [];
+    }
+    return sourceProblems(data.toString('utf8')).map((p) => ({ path, what: `${path}:${p}` }));
   });
   return found.flat();
 }
@@ -81,8 +119,8 @@ export const clientExposedKey: Check = {
       if (!data) continue;
       for (const name of exposedVariables(data.toString('utf8'))) problems.push({ path, what: `${path}: ${name}` });
     }
-    const [sources, build] = await Promise.all([scanSources(ctx), scanBuildOutput(ctx)]);
-    for (const what of sources) problems.push({ path: what.slice(0, what.indexOf(':')), what });
+    const [sources, build] = await Promise.all([ctx.git ? grepSources(ctx) : readSources(ctx), scanBuildOutput(ctx)]);
+    problems.push(...sources);
     for (const what of build)
       problems.push({ path: what.slice(0, what.lastIndexOf(':')), what: `key in build output ${what}` });
     if (problems.length === 0) return pass(ID, 'no Anthropic key is exposed to browsers');

@@ -46,7 +46,7 @@ export function formatCheckText(check: KeyCheck, color: CheckPalette = plain): s
     const extra = [check.live.httpStatus ? `HTTP ${check.live.httpStatus}` : '', check.live.requestId ?? '']
       .filter(Boolean)
       .join(', ');
-    out.push(`${mark} live: ${status} (${detail})${extra ? c.dim(` [${extra}]`) : ''}`);
+    out.push(`${mark} live: ${status} · ${detail}${extra ? c.dim(` · ${extra}`) : ''}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -14,9 +14,9 @@ const CONCURRENCY = 4;
 
 const NOT_SENT_ACCOUNT: Verification = {
   status: 'unknown',
-  detail: 'not verifiable without using the account (never sent)',
+  detail: 'never sent: not verifiable without using the account',
 };
-const NOT_SENT_UNRECOGNIZED: Verification = { status: 'unknown', detail: 'unrecognized key kind (never sent)' };
+const NOT_SENT_UNRECOGNIZED: Verification = { status: 'unknown', detail: 'never sent: unrecognized key kind' };
 
 /** Map the client's answer onto the finding's three states: a 403 or 402 still proves the key works. */
 export function toVerification(result: VerifyResult): Verification {

@@ -9,8 +9,9 @@ Examples:
   $ keyguard hook install --manager husky    add keyguard to .husky/pre-commit
   $ keyguard hook uninstall                  remove it again (a chained git hook is restored)
 
-The hook runs \`keyguard scan --staged\`, found as $KEYGUARD_BIN, node_modules/.bin/keyguard,
-keyguard on PATH, or \`npx --no-install keyguard\` (never a download at commit time).
+The hook runs \`keyguard scan --staged\`. Plain git and husky hooks find keyguard as $KEYGUARD_BIN,
+node_modules/.bin/keyguard or keyguard on PATH (no npx: no registry call at commit time), and refuse
+the commit when it is not installed. lefthook and pre-commit entries run \`npx --no-install keyguard\`.
 
 Exit codes:
   0  installed / uninstalled (or already so)

@@ -222,3 +222,16 @@ describe('keyguard hook (CLI)', () => {
     expect(result.stderr).toMatch(/^keyguard: .*not inside a git work tree/);
   });
 });
+
+describe('keyguard scan --staged outside a hook', () => {
+  it('names the ways out without claiming a commit was refused', async () => {
+    const dir = gitdir({ 'README.md': 'x\n' });
+    stage(dir, { 'k.txt': `${makeKey()}\n` });
+    const result = await cli(['scan', '--staged'], { cwd: dir });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('keyguard: do not commit this:');
+    expect(result.stderr).toContain('keyguard:allow');
+    const quiet = await cli(['scan', '--staged', '--quiet'], { cwd: dir });
+    expect(quiet.stderr).not.toContain('keyguard:allow');
+  });
+});

@@ -155,6 +155,6 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
     ctx.err(`keyguard: ${result.findings.length} finding(s); report written to ${flags.output}\n`);
   }
   const failed = result.findings.some(counts);
-  if (failed && flags.staged && !flags.quiet) ctx.err(stagedRefusal());
+  if (failed && flags.staged && !flags.quiet) ctx.err(stagedRefusal(ctx.io.env.GIT_INDEX_FILE !== undefined));
   return failed ? 1 : 0;
 }

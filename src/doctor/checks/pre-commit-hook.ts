@@ -73,12 +73,10 @@ export const preCommitHook: Check = {
         fix: "install the manager's git hook (npx husky, npx lefthook install, or pre-commit install), or keyguard hook install",
       };
     }
-    return {
-      id: ID,
-      status: 'warn',
-      message: hook === undefined ? 'no pre-commit hook' : `${shown} does not run a secret scan`,
-      paths: hook === undefined ? [] : [shown],
-      fix: 'keyguard hook install',
-    };
+    const present = hook !== undefined || (await readText(hookPath)) !== undefined;
+    let message = 'no pre-commit hook';
+    if (hook !== undefined) message = `${shown} does not run a secret scan`;
+    else if (present) message = `${shown} is not executable, so git does not run it`;
+    return { id: ID, status: 'warn', message, paths: present ? [shown] : [], fix: 'keyguard hook install' };
   },
 };

@@ -52,7 +52,10 @@ describe('pre-commit-hook', () => {
     const dir = gitdir({ 'README.md': 'x\n' });
     writeFiles(dir, { '.git/hooks/pre-commit': '#!/bin/sh\nkeyguard scan --staged\n' });
     chmodSync(join(dir, '.git/hooks/pre-commit'), 0o644);
-    expect((await runCheck(preCommitHook, dir)).status).toBe('warn');
+    expect(await runCheck(preCommitHook, dir)).toMatchObject({
+      status: 'warn',
+      message: '.git/hooks/pre-commit is not executable, so git does not run it',
+    });
   });
 
   it('skips outside git', async () => {

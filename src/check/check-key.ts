@@ -1,3 +1,7 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+import { isSecretEnvFile } from '../doctor/env-files.js';
 import { hint } from '../shared/fingerprint.js';
 import { diagnoseKey, type Expected, type Problem } from './diagnose.js';
 import { findKey } from './find-key.js';
@@ -42,6 +46,17 @@ export interface KeyCheck {
   ok: boolean;
 }
 
+/** Env files in `cwd` other than the one read that set the variable (Next.js reads .env.local…). */
+async function otherEnvFiles(cwd: string, variable: string, read: string): Promise<string[]> {
+  const names = await readdir(cwd).catch(() => [] as string[]);
+  const out: string[] = [];
+  for (const name of names.filter((n) => isSecretEnvFile(n) && n !== read).sort()) {
+    const text = await readFile(join(cwd, name), 'utf8').catch(() => '');
+    if (parse(text)[variable]?.trim()) out.push(name);
+  }
+  return out;
+}
+
 /** An admin key variable (ANTHROPIC_ADMIN_API_KEY…) expects an admin key; anything else an API key. */
 export function expectedKind(variable: string): Expected {
   return /ADMIN/i.test(variable) ? 'admin' : 'api';
@@ -56,13 +71,11 @@ export async function checkKey(options: CheckKeyOptions): Promise<KeyCheck> {
     envFile: options.envFile,
     explicit: options.explicitEnvFile,
   });
-  const base = {
-    version: 1 as const,
-    variable: options.variable,
-    expected,
-    live: null,
-  };
+  const base = { version: 1 as const, variable: options.variable };
   if (!found) {
+    const elsewhere = await otherEnvFiles(options.cwd, options.variable, options.envFile);
+    const verb = elsewhere.length === 1 ? 'sets' : 'set';
+    const tip = elsewhere.length ? ` (${elsewhere.join(', ')} ${verb} it: pass --env-file ${elsewhere[0]})` : '';
     return {
       ...base,
       found: false,
@@ -71,10 +84,12 @@ export async function checkKey(options: CheckKeyOptions): Promise<KeyCheck> {
       shadowed: null,
       hint: null,
       length: null,
+      expected,
       kind: null,
       wellFormed: false,
-      problems: [{ code: 'missing', message: `is not set in the environment or in ${options.envFile}` }],
+      problems: [{ code: 'missing', message: `is not set in the environment or in ${options.envFile}${tip}` }],
       keyInsideLooksRight: false,
+      live: null,
       ok: false,
     };
   }
@@ -107,6 +122,7 @@ export async function checkKey(options: CheckKeyOptions): Promise<KeyCheck> {
     // Short or foreign values would be mostly shown by a hint: only key-shaped ones get one.
     hint: diagnosis.core.startsWith('sk-') && diagnosis.core.length > 20 ? hint(diagnosis.core) : null,
     length: found.value.length,
+    expected,
     kind: diagnosis.kind ?? null,
     wellFormed,
     problems: diagnosis.problems,

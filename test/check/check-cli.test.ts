@@ -47,6 +47,10 @@ describe('keyguard check: where the key comes from', () => {
     const missing = await check([]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain('ANTHROPIC_API_KEY is not set in the environment or in .env');
+    const dir = tempDir();
+    writeFiles(dir, { '.env.local': `ANTHROPIC_API_KEY=${makeKey()}\n`, '.env.example': 'ANTHROPIC_API_KEY=x\n' });
+    const elsewhere = await check([], { cwd: dir });
+    expect(elsewhere.stdout).toContain('(.env.local sets it: pass --env-file .env.local)');
     const noFile = await check(['--env-file', 'nope.env']);
     expect(noFile.exitCode).toBe(2);
     expect(noFile.stderr).toBe('keyguard: cannot read nope.env (ENOENT).\n');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench -- [name|all]: performance checks, one scripts/bench-<name>.js module per area.
-// Each module exports run(args); the list is whatever bench-*.js files are present.
+// Each module exports run(args) (or bench<Name>); the list is whatever bench-*.js files are present.
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,5 +23,8 @@ for (const name of names) {
     break;
   }
   const bench = await load();
-  if (typeof bench.run === 'function') await bench.run(process.argv.slice(3));
+  // Modules export run(args), or bench<Name>() (bench-worktree.js exports benchWorktree).
+  const entry = bench.run ?? bench.default ?? bench[`bench${name[0].toUpperCase()}${name.slice(1)}`];
+  if (typeof entry === 'function') await entry(process.argv.slice(3));
+  else process.stderr.write(`bench: scripts/bench-${name}.js exports no run()\n`);
 }

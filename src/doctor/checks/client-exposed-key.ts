@@ -31,19 +31,19 @@ function exposedVariables(text: string): string[] {
   return out;
 }
 
-/** Lines of source that ship a key to the browser, skipping lines marked keyguard:allow. */
-function sourceProblems(text: string): string[] {
+/** What one line of source exposes (nothing when it says keyguard:allow). */
+function lineProblems(line: string): string[] {
+  if (line.includes(ALLOW_MARKER)) return [];
   const out: string[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.includes(ALLOW_MARKER)) continue;
-    if (line.includes('dangerouslyAllowBrowser') && ALLOW_BROWSER.test(line))
-      out.push(`${i + 1}: dangerouslyAllowBrowser`);
-    const variable = BROWSER_VARIABLE.exec(line);
-    if (variable) out.push(`${i + 1}: ${variable[0]}`);
-  }
+  if (line.includes('dangerouslyAllowBrowser') && ALLOW_BROWSER.test(line)) out.push('dangerouslyAllowBrowser');
+  const variable = BROWSER_VARIABLE.exec(line);
+  if (variable) out.push(variable[0]);
   return out;
+}
+
+/** Lines of a source file that ship a key to the browser, as `line: what`. */
+function sourceProblems(text: string): string[] {
+  return text.split('\n').flatMap((line, i) => lineProblems(line).map((what) => `${i + 1}: ${what}`));
 }
 
 const SOURCE_PATHSPECS = ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts', 'vue', 'svelte', 'astro'].map(
@@ -62,9 +62,7 @@ export function parseGrep(output: string): Array<{ path: string; what: string }>
   for (const record of output.split('\n')) {
     const [path, line, ...rest] = record.split('\0');
     if (!path || !line) continue;
-    for (const problem of sourceProblems(rest.join('\0'))) {
-      out.push({ path, what: `${path}:${line}: ${problem.replace(/^1: /, '')}` });
-    }
+    for (const what of lineProblems(rest.join('\0'))) out.push({ path, what: `${path}:${line}: ${what}` });
   }
   return out;
 }
@@ -96,11 +94,11 @@ async function readSources(ctx: DoctorContext): Promise<Array<{ path: string; wh
   return found.flat();
 }
 
-async function scanBuildOutput(ctx: DoctorContext): Promise<string[]> {
+async function scanBuildOutput(ctx: DoctorContext): Promise<Array<{ path: string; what: string }>> {
   const files = await fg(BUILD_GLOBS, { cwd: ctx.root, dot: true, onlyFiles: true, ignore: BUILD_IGNORE });
   const found = await mapPool(files, 16, async (path) => {
     const result = await scanFile({ path, absolute: join(ctx.root, path) }, { path });
-    return result.findings.map((f) => `${path}:${f.line} ${f.hint}`);
+    return result.findings.map((f) => ({ path, what: `key in build output ${path}:${f.line} ${f.hint}` }));
   });
   return found.flat();
 }
@@ -120,9 +118,7 @@ export const clientExposedKey: Check = {
       for (const name of exposedVariables(data.toString('utf8'))) problems.push({ path, what: `${path}: ${name}` });
     }
     const [sources, build] = await Promise.all([ctx.git ? grepSources(ctx) : readSources(ctx), scanBuildOutput(ctx)]);
-    problems.push(...sources);
-    for (const what of build)
-      problems.push({ path: what.slice(0, what.lastIndexOf(':')), what: `key in build output ${what}` });
+    problems.push(...sources, ...build);
     if (problems.length === 0) return pass(ID, 'no Anthropic key is exposed to browsers');
     return {
       id: ID,

@@ -31,10 +31,19 @@ function exposedVariables(text: string): string[] {
   return out;
 }
 
+/**
+ * Bundler configs whose `define` / `env` blocks inline values into client code: Vite `define`,
+ * Next.js `env`, webpack DefinePlugin. An Anthropic variable named there ships to the browser.
+ */
+const BUNDLER_CONFIG = /(?:^|\/)(?:vite|next|webpack|nuxt|astro|svelte|rollup)\.config\.[cm]?[jt]s$/;
+const ANTHROPIC_NAME = /\b(?:process\.env\.|import\.meta\.env\.)?[A-Z0-9_]*(?:ANTHROPIC|CLAUDE)_[A-Z0-9_]*(?:KEY|TOKEN|SECRET)\b/;
+
 /** What one line of source exposes (nothing when it says keyguard:allow). */
-function lineProblems(line: string): string[] {
+function lineProblems(line: string, path = ''): string[] {
   if (line.includes(ALLOW_MARKER)) return [];
   const out: string[] = [];
+  const inlined = BUNDLER_CONFIG.test(path) ? ANTHROPIC_NAME.exec(line) : null;
+  if (inlined) out.push(`${inlined[0]} in a bundler config (inlined into client code)`);
   if (line.includes('dangerouslyAllowBrowser') && ALLOW_BROWSER.test(line)) out.push('dangerouslyAllowBrowser');
   const variable = BROWSER_VARIABLE.exec(line);
   if (variable) out.push(variable[0]);
@@ -42,16 +51,15 @@ function lineProblems(line: string): string[] {
 }
 
 /** Lines of a source file that ship a key to the browser, as `line: what`. */
-function sourceProblems(text: string): string[] {
-  return text.split('\n').flatMap((line, i) => lineProblems(line).map((what) => `${i + 1}: ${what}`));
+function sourceProblems(text: string, path: string): string[] {
+  return text.split('\n').flatMap((line, i) => lineProblems(line, path).map((what) => `${i + 1}: ${what}`));
 }
 
 const SOURCE_PATHSPECS = ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts', 'vue', 'svelte', 'astro'].map(
   (e) => `*.${e}`,
 );
-/** A superset of what sourceProblems looks for, in git grep's extended regex syntax. */
-const GREP_PATTERN =
-  'dangerouslyAllowBrowser|(NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_[A-Z0-9_]*(ANTHROPIC|CLAUDE)';
+/** A superset of what lineProblems looks for, in git grep's extended regex syntax. */
+const GREP_PATTERN = 'dangerouslyAllowBrowser|ANTHROPIC|CLAUDE';
 
 /**
  * Parse `git grep -z -n` output (`path\0line\0text\n`) into source problems. A pure function; the
@@ -62,7 +70,7 @@ export function parseGrep(output: string): Array<{ path: string; what: string }>
   for (const record of output.split('\n')) {
     const [path, line, ...rest] = record.split('\0');
     if (!path || !line) continue;
-    for (const what of lineProblems(rest.join('\0'))) out.push({ path, what: `${path}:${line}: ${what}` });
+    for (const what of lineProblems(rest.join('\0'), path)) out.push({ path, what: `${path}:${line}: ${what}` });
   }
   return out;
 }
@@ -89,7 +97,7 @@ async function readSources(ctx: DoctorContext): Promise<Array<{ path: string; wh
     ) {
       return [];
     }
-    return sourceProblems(data.toString('utf8')).map((p) => ({ path, what: `${path}:${p}` }));
+    return sourceProblems(data.toString('utf8'), path).map((p) => ({ path, what: `${path}:${p}` }));
   });
   return found.flat();
 }

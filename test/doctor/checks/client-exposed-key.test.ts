@@ -46,3 +46,18 @@ describe('client-exposed-key', () => {
     expect((await runCheck(clientExposedKey, dir)).status).toBe('pass');
   });
 });
+
+describe('client-exposed-key: bundler configs', () => {
+  it('fails when a Vite define or Next.js env block names an Anthropic variable', async () => {
+    const dir = gitdir({
+      'vite.config.ts':
+        "export default { define: { 'process.env.ANTHROPIC_API_KEY': JSON.stringify(process.env.ANTHROPIC_API_KEY) } };\n",
+      'next.config.mjs': 'export default { reactStrictMode: true };\n',
+      'src/server.ts': 'const key = process.env.ANTHROPIC_API_KEY;\n',
+    });
+    const result = await runCheck(clientExposedKey, dir);
+    expect(result.status).toBe('fail');
+    expect(result.paths).toEqual(['vite.config.ts']);
+    expect(result.message).toContain('vite.config.ts:1: process.env.ANTHROPIC_API_KEY in a bundler config');
+  });
+});

@@ -36,7 +36,8 @@ function exposedVariables(text: string): string[] {
  * Next.js `env`, webpack DefinePlugin. An Anthropic variable named there ships to the browser.
  */
 const BUNDLER_CONFIG = /(?:^|\/)(?:vite|next|webpack|nuxt|astro|svelte|rollup)\.config\.[cm]?[jt]s$/;
-const ANTHROPIC_NAME = /\b(?:process\.env\.|import\.meta\.env\.)?[A-Z0-9_]*(?:ANTHROPIC|CLAUDE)_[A-Z0-9_]*(?:KEY|TOKEN|SECRET)\b/;
+const ANTHROPIC_NAME =
+  /\b(?:process\.env\.|import\.meta\.env\.)?[A-Z0-9_]*(?:ANTHROPIC|CLAUDE)_[A-Z0-9_]*(?:KEY|TOKEN|SECRET)\b/;
 
 /** What one line of source exposes (nothing when it says keyguard:allow). */
 function lineProblems(line: string, path = ''): string[] {

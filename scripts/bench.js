@@ -1,30 +1,38 @@
 #!/usr/bin/env node
-// npm run bench -- [name|all]: performance checks, one scripts/bench-<name>.js module per area.
-// Each module exports run(args) (or bench<Name>); the list is whatever bench-*.js files are present.
-import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// npm run bench [-- worktree|history|staged|doctor|all]: performance checks of keyguard on generated data
+// under bench-data/ (git-ignored, reused between runs). Prints the numbers; exits 0 (it measures,
+// the targets are for people to compare against).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './bench-util.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = Object.fromEntries(
-  readdirSync(here)
-    .map((file) => /^bench-([a-z]+)\.js$/.exec(file)?.[1])
-    .filter((name) => name && name !== 'util')
-    .map((name) => [name, () => import(`./bench-${name}.js`)]),
-);
+const SUITES = {
+  worktree: async () => (await import('./bench-worktree.js')).benchWorktree(),
+  staged: async () => (await import('./bench-staged.js')).benchStaged(),
+  doctor: async () => (await import('./bench-doctor.js')).benchDoctor(),
+  history: async () => {
+    // The history benchmark lives in its own file, written with the history scanner.
+    const file = join(ROOT, 'scripts', 'bench-history.js');
+    if (!existsSync(file)) {
+      process.stdout.write('history: scripts/bench-history.js is not in this build; skipped\n');
+      return undefined;
+    }
+    const mod = await import(pathToFileURL(file).href);
+    const run = mod.benchHistory ?? mod.default ?? Object.values(mod).find((value) => typeof value === 'function');
+    if (typeof run !== 'function') throw new Error('scripts/bench-history.js exports no function');
+    return run();
+  },
+};
 
 const which = process.argv[2] ?? 'all';
-const names = which === 'all' ? Object.keys(BENCHES) : [which];
+const names = which === 'all' ? ['worktree', 'staged', 'history', 'doctor'] : [which];
 for (const name of names) {
-  const load = BENCHES[name];
-  if (!load) {
-    process.stderr.write(`bench: unknown bench "${name}" (choose ${Object.keys(BENCHES).join(', ')} or all)\n`);
+  if (!SUITES[name]) {
+    process.stderr.write(`bench: unknown suite "${name}" (worktree, history, staged, doctor or all)\n`);
     process.exitCode = 2;
     break;
   }
-  const bench = await load();
-  // Modules export run(args), or bench<Name>() (bench-worktree.js exports benchWorktree).
-  const entry = bench.run ?? bench.default ?? bench[`bench${name[0].toUpperCase()}${name.slice(1)}`];
-  if (typeof entry === 'function') await entry(process.argv.slice(3));
-  else process.stderr.write(`bench: scripts/bench-${name}.js exports no run()\n`);
+  process.stdout.write(`\n== ${name}\n`);
+  await SUITES[name]();
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { hint } from '../../src/shared/fingerprint.js';
-import { cli } from '../helpers/cli.js';
 import { GIT_ENV, tempDir, writeFiles } from '../helpers/git.js';
+import { maskedCli as cli } from '../helpers/masked.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../servers/anthropic.js';
 
 /** The test process's own environment, minus anything Anthropic: only what a test sets counts. */

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { installHook } from '../../src/hook/install.js';
 import { uninstallHook } from '../../src/hook/uninstall.js';
 import { makeKey } from '../../src/scan/detect/keygen.js';
-import { BIN, cli } from '../helpers/cli.js';
+import { BIN } from '../helpers/cli.js';
 import { GIT_ENV, git, gitdir } from '../helpers/git.js';
+import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 
 /** Commit through the real `git commit`, so git runs the installed hook; the built bin is the keyguard. */
 function commit(dir: string, message: string): { ok: boolean; output: string } {
@@ -45,6 +46,7 @@ describe('plain git hook', () => {
     expect(refused.output).toContain('commit refused');
     expect(refused.output).toContain('keyguard:allow');
     expect(refused.output).toContain('keyguard baseline create');
+    expectMasked(refused.output);
     expect(git(dir, 'rev-list', '--count', 'HEAD')).toBe('1');
 
     stage(dir, { 'config.ts': 'export const key = process.env.ANTHROPIC_API_KEY;\n' });

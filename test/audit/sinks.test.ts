@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/chain.js';
-import type { toOcsf } from '../../src/audit/ocsf.js';
 import { openAuditTrail } from '../../src/audit/open-trail.js';
 import { tempDir } from '../helpers/git.js';
 
@@ -85,7 +84,7 @@ describe('audit sinks', () => {
       oldKey: { hint: 'old-hint', fingerprint: 'a'.repeat(64), apiKeyId: 'apikey_old' },
       newKey: { hint: 'new-hint', fingerprint: 'b'.repeat(64), apiKeyId: 'apikey_new' },
     });
-    const ocsf = JSON.parse(lines[0]!) as ReturnType<typeof toOcsf> & Record<string, any>;
+    const ocsf = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(ocsf).toMatchObject({
       class_uid: 3004,
       category_uid: 3,

@@ -1,7 +1,7 @@
 import { ExitCode } from '../shared/errors.js';
 import { fingerprint } from '../shared/fingerprint.js';
 import { malformedReason } from './keys.js';
-import type { ConsoleKeyInfo, KeyAdmin, VerifyResult } from './ports.js';
+import type { ConsoleKey, KeyAdmin, VerifyResult } from './ports.js';
 import { RetriesExhausted } from './retry.js';
 import type { KeyRef } from './state.js';
 
@@ -71,7 +71,7 @@ export async function checkNewKey(input: NewKeyInput, checks: NewKeyChecks): Pro
     return;
   }
   const admin = checks.admin;
-  const matches: ConsoleKeyInfo[] = await checks.call('find the new key in the Console', () =>
+  const matches: ConsoleKey[] = await checks.call('find the new key in the Console', () =>
     admin.findByHint(newRef.hint),
   );
   if (matches.length === 0) {

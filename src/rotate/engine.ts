@@ -82,7 +82,7 @@ class TransientVerify extends Error {
   readonly retryAfterMs: number | undefined;
   constructor(readonly result: VerifyResult) {
     super(`the Anthropic API answered ${result.httpStatus ?? 'nothing'}: ${result.detail}`);
-    this.retryAfterMs = result.retryAfterMs;
+    this.retryAfterMs = result.retryAfterSeconds === undefined ? undefined : result.retryAfterSeconds * 1000;
   }
 }
 

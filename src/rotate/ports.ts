@@ -1,35 +1,17 @@
 /**
  * What the rotation engine needs from Anthropic, as narrow interfaces: src/rotate/anthropic.ts
- * (verifyApiKey, AdminClient) satisfies them in production; tests can pass the fake server's client
- * or a stub.
+ * (verifyApiKey, AdminClient) satisfies them in production; tests can pass a stub. Type-only
+ * imports: nothing here loads the SDK.
  */
-export type VerifyStatus = 'active' | 'inactive' | 'forbidden' | 'unknown';
+import type { ConsoleKey, VerifyResult } from './anthropic.js';
 
-export interface VerifyResult {
-  status: VerifyStatus;
-  detail: string;
-  httpStatus?: number;
-  requestId?: string;
-  transient: boolean;
-  retryAfterMs?: number;
-}
-
-export interface ConsoleKeyInfo {
-  id: string;
-  name: string;
-  status: string;
-  hint: string;
-  workspaceId: string | null;
-  createdAt: string;
-  createdBy: string | null;
-  expiresAt: string | null;
-}
+export type { ConsoleKey, VerifyResult, VerifyStatus } from './anthropic.js';
 
 export interface KeyVerifier {
   verify(key: string): Promise<VerifyResult>;
 }
 
 export interface KeyAdmin {
-  findByHint(hint: string): Promise<ConsoleKeyInfo[]>;
-  setStatus(id: string, status: 'active' | 'inactive' | 'archived'): Promise<ConsoleKeyInfo>;
+  findByHint(hint: string): Promise<ConsoleKey[]>;
+  setStatus(id: string, status: 'active' | 'inactive' | 'archived'): Promise<ConsoleKey>;
 }

@@ -190,7 +190,7 @@ describe('rotate: transient errors', () => {
   it('429 with retry-after, then success: waits as told and succeeds', async () => {
     const t = setup();
     noWait.slept.length = 0;
-    t.anthropic.answer({ status: 'unknown', httpStatus: 429, transient: true, retryAfterMs: 7 });
+    t.anthropic.answer({ status: 'unknown', httpStatus: 429, transient: true, retryAfterSeconds: 0.007 });
     const run = await t.go();
     expect(run.code).toBe(0);
     expect(noWait.slept).toEqual([7]);

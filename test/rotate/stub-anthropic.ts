@@ -1,4 +1,5 @@
-import type { ConsoleKeyInfo, KeyAdmin, KeyVerifier, VerifyResult } from '../../src/rotate/ports.js';
+import type { ConsoleKeyStatus } from '../../src/rotate/anthropic.js';
+import type { ConsoleKey, KeyAdmin, KeyVerifier, VerifyResult } from '../../src/rotate/ports.js';
 import { hint } from '../../src/shared/fingerprint.js';
 
 /**
@@ -6,12 +7,12 @@ import { hint } from '../../src/shared/fingerprint.js';
  * call whose answers can be scripted (429, 529…). The CLI tests use the real fake server instead.
  */
 export class StubAnthropic implements KeyVerifier, KeyAdmin {
-  keys = new Map<string, ConsoleKeyInfo & { secret: string }>();
+  keys = new Map<string, ConsoleKey & { secret: string }>();
   verifyCalls = 0;
   private script: VerifyResult[] = [];
   private next = 1;
 
-  add(secret: string, options: { status?: string; workspaceId?: string | null; name?: string } = {}): string {
+  add(secret: string, options: { status?: ConsoleKeyStatus; workspaceId?: string | null; name?: string } = {}): string {
     const id = `apikey_${String(this.next++).padStart(4, '0')}`;
     this.keys.set(id, {
       id,
@@ -27,7 +28,7 @@ export class StubAnthropic implements KeyVerifier, KeyAdmin {
     return id;
   }
 
-  status(id: string): string | undefined {
+  status(id: string): ConsoleKeyStatus | undefined {
     return this.keys.get(id)?.status;
   }
 
@@ -46,11 +47,11 @@ export class StubAnthropic implements KeyVerifier, KeyAdmin {
     return { status: 'inactive', detail: 'invalid x-api-key', httpStatus: 401, transient: false };
   }
 
-  async findByHint(h: string): Promise<ConsoleKeyInfo[]> {
+  async findByHint(h: string): Promise<ConsoleKey[]> {
     return [...this.keys.values()].filter((k) => k.hint === h).map(({ secret: _s, ...info }) => info);
   }
 
-  async setStatus(id: string, status: 'active' | 'inactive' | 'archived'): Promise<ConsoleKeyInfo> {
+  async setStatus(id: string, status: 'active' | 'inactive' | 'archived'): Promise<ConsoleKey> {
     const key = this.keys.get(id);
     if (!key) throw new Error(`no key ${id}`);
     key.status = status;

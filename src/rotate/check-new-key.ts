@@ -49,16 +49,9 @@ export async function checkNewKey(input: NewKeyInput, checks: NewKeyChecks): Pro
     }
     throw error;
   }
-  if (live.status === 'inactive')
-    return checks.reject(
-      ExitCode.newKeyRejected,
-      `the API refused it (HTTP ${live.httpStatus ?? 401}: ${live.detail})`,
-    );
+  if (live.status === 'inactive') return checks.reject(ExitCode.newKeyRejected, `the API refused it: ${live.detail}`);
   if (live.status === 'forbidden')
-    return checks.reject(
-      ExitCode.newKeyRejected,
-      `it is not allowed to call the API (HTTP ${live.httpStatus ?? 403}: ${live.detail})`,
-    );
+    return checks.reject(ExitCode.newKeyRejected, `it is not allowed to call the API: ${live.detail}`);
   if (live.status !== 'active')
     return checks.reject(
       ExitCode.newKeyRejected,

@@ -242,6 +242,10 @@ class Rotation {
       this.rotationId = prior.rotationId;
       this.staged = prior.stagedVersion ?? undefined;
       this.log(`resuming rotation ${prior.rotationId} of ${environment} after phase ${prior.phase}`);
+    } else if (prior?.phase === 'succeeded' && !this.request.dryRun) {
+      this.log(
+        `note: the old key of the last rotation (${prior.oldKey.apiKeyId ?? prior.oldKey.hint}) was never deactivated (rotate --finish); check it in the Console`,
+      );
     } else if (prior && isInFlight(prior) && !this.request.dryRun) {
       throw new UsageError(
         `rotation ${prior.rotationId} of ${environment} was interrupted after phase ${prior.phase}: run keyguard rotate --env ${environment} --resume with the same new key.`,

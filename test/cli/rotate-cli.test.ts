@@ -134,7 +134,7 @@ describe.skipIf(!dotenvLanded)('keyguard rotate (dotenv store, fake Anthropic AP
       env: { ...p.env(), NEW: p.newKey },
     });
     expect(rejected.exitCode).toBe(3);
-    expect(rejected.stderr).toMatch(/rejected: the API refused it \(HTTP 401/);
+    expect(rejected.stderr).toMatch(/rejected: the API refused it: .*401/);
     api.key(p.newId)!.status = 'active';
     api.failNext('/v1/models', 529, { times: 10, headers: { 'retry-after': '0' } });
     const storm = await cli(['rotate', '--env', 'dev', '--new-key-env', 'NEW'], {

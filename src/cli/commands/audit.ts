@@ -117,8 +117,8 @@ async function runList(ctx: CommandContext, flags: ListFlags): Promise<void> {
       (e.environment ?? '-').padEnd(8),
       e.action.padEnd(18),
       e.outcome === 'success' ? 'ok  ' : 'FAIL',
-      key?.hint ?? '-',
-      key?.apiKeyId ?? '',
+      (key?.hint ?? '-').padEnd(23),
+      (key?.apiKeyId ?? '-').padEnd(21),
       e.actor.user ?? '',
     ];
     ctx.out(`${parts.join('  ').trimEnd()}\n`);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEvents, verifyChain } from '../../src/audit/chain.js';
@@ -111,6 +111,8 @@ describe('rotate: happy path', () => {
     });
     const state = await readState(t.stateDir, 'prod');
     expect(state).toMatchObject({ phase: 'succeeded', previousVersion: { id: 'v1' }, oldKey: { apiKeyId: t.oldId } });
+    expect(statSync(join(t.stateDir, 'prod.json')).mode & 0o777).toBe(0o600);
+    expect(readdirSafe(t.stateDir)).toEqual(['prod.json']);
     t.invariants();
   });
 

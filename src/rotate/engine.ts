@@ -175,6 +175,11 @@ class Rotation {
   }
 
   async run(): Promise<RotationResult> {
+    if (this.request.deactivateOld && !this.deps.admin && !this.request.dryRun) {
+      throw new UsageError(
+        '--deactivate-old needs an Admin API key (ANTHROPIC_ADMIN_API_KEY, or the variable named by anthropic.adminKeyEnv); nothing was changed.',
+      );
+    }
     await this.loadPrior();
     const current = await this.preflight();
     if (!phaseDone(this.state, 'verified')) {
@@ -204,10 +209,18 @@ class Rotation {
     if (!phaseDone(this.state, 'succeeded')) await this.postVerify();
     let oldKeyStatus: string | undefined;
     if (this.request.deactivateOld) {
-      oldKeyStatus = await deactivateOldKey(
-        { environment: this.request.environment, archive: Boolean(this.request.archiveOld) },
-        { ...this.deps, state: this.state!, call: (what, fn) => this.call(what, fn) },
-      );
+      try {
+        oldKeyStatus = await deactivateOldKey(
+          { environment: this.request.environment, archive: Boolean(this.request.archiveOld) },
+          { ...this.deps, state: this.state!, call: (what, fn) => this.call(what, fn) },
+        );
+      } catch (error) {
+        const { environment } = this.request;
+        throw failure(
+          ExitCode.usage,
+          `${environment} was rotated (the store serves ${this.newRef.hint}), but the old key was not deactivated: ${describe(error)}. Run keyguard rotate --env ${environment} --finish when that is fixed.`,
+        );
+      }
     }
     return { ...this.result(oldKeyStatus ? 'finished' : 'succeeded'), ...(oldKeyStatus ? { oldKeyStatus } : {}) };
   }

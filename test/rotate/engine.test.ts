@@ -126,6 +126,23 @@ describe('rotate: happy path', () => {
     t.invariants();
   });
 
+  it('--deactivate-old without an admin key is refused before anything changes; an Admin API failure after success says so', async () => {
+    const noAdmin = setup({ admin: false });
+    const refused = await noAdmin.go({ deactivateOld: true });
+    expect(refused).toMatchObject({ code: 2, message: expect.stringMatching(/needs an Admin API key/) });
+    expect(noAdmin.store.calls).toEqual([]);
+    const t = setup();
+    t.anthropic.setStatus = async () => {
+      throw new Error('Admin API update failed: API error (500)');
+    };
+    const run = await t.go({ deactivateOld: true });
+    expect(run.code).toBe(2);
+    expect(run.message).toMatch(/prod was rotated .* but the old key was not deactivated: .*--finish/);
+    expect(t.store.current.value).toBe(t.newKey);
+    expect(t.anthropic.status(t.oldId)).toBe('active');
+    t.invariants(run.message);
+  });
+
   it('--dry-run reads and verifies but writes nothing (no store write, state or audit)', async () => {
     const t = setup();
     const run = await t.go({ dryRun: true });

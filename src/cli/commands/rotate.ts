@@ -104,6 +104,10 @@ function environmentOf(loaded: LoadedConfig, name: string | undefined): Environm
   const environments = loaded.config.environments ?? {};
   const names = Object.keys(environments);
   if (!name) throw new UsageError(`say which environment to rotate: --env ${names.length ? names.join('|') : 'NAME'}.`);
+  // The name becomes a file name under .keyguard/state/.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new UsageError(`environment names are letters, digits, ".", "_" and "-": got "${name}".`);
+  }
   const env = environments[name];
   if (!env) {
     throw new UsageError(

@@ -224,4 +224,88 @@ describe.skipIf(!dotenvLanded)('keyguard rotate (dotenv store, fake Anthropic AP
     expect(res.stdout).toMatch(/dev\s+sk-ant-api03-\S+\s+45d\s+30d\s+OVERDUE\s+store version date/);
     p.noKeys(res.stdout, res.stderr);
   });
+
+  it('resumes a rotation interrupted between stage and promote (--resume, same key)', async () => {
+    const p = project();
+    const { openStore } = await import('../../src/rotate/stores/index.js');
+    const { connectAnthropic } = await import('../../src/rotate/connect.js');
+    const { openAuditTrail } = await import('../../src/audit/open-trail.js');
+    const { Interrupted, rotate } = await import('../../src/rotate/engine.js');
+    const loaded = {
+      config: { environments: { dev: { store: { type: 'dotenv' as const, path: '.env' } } } },
+      dir: p.dir,
+    };
+    const anthropic = await connectAnthropic(loaded.config, p.env());
+    const interrupted = rotate(
+      { environment: 'dev', newKey: p.newKey },
+      {
+        store: await openStore(loaded.config.environments.dev.store, { env: {}, configDir: p.dir, timeoutMs: 5000 }),
+        verifier: anthropic.verifier,
+        ...(anthropic.admin ? { admin: anthropic.admin } : {}),
+        trail: openAuditTrail(loaded, { env: {} }),
+        stateDir: join(p.dir, '.keyguard', 'state'),
+        afterPhase: (phase) => {
+          if (phase === 'staged') throw new Interrupted();
+        },
+      },
+    );
+    await expect(interrupted).rejects.toBeInstanceOf(Interrupted);
+    const again = await cli(['rotate', '--env', 'dev'], { cwd: p.dir, env: p.env(), stdinText: p.newKey });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/interrupted after phase staged: run keyguard rotate --env dev --resume/);
+    const resumed = await cli(['rotate', '--env', 'dev', '--resume'], {
+      cwd: p.dir,
+      env: p.env(),
+      stdinText: p.newKey,
+    });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming rotation/);
+    expect(p.dotenv()).toContain(p.newKey);
+    const log = readFileSync(join(p.dir, '.keyguard/audit.jsonl'), 'utf8');
+    expect(verifyChain(log).ok).toBe(true);
+    expect(log.match(/"action":"PendingWritten"/g)).toHaveLength(1);
+    p.noKeys(again.stderr, resumed.stdout, resumed.stderr);
+  });
+
+  it('sends events to the SIEM endpoint of the config; a failed delivery is a warning, the file keeps the event', async () => {
+    const p = project();
+    const { createServer } = await import('node:http');
+    const received: Array<{ auth?: string; body: string }> = [];
+    let calls = 0;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        received.push({ ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), body });
+        res.writeHead(++calls === 2 ? 500 : 202).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/ingest`;
+    writeFileSync(
+      join(p.dir, 'keyguard.config.json'),
+      JSON.stringify({
+        environments: { dev: { store: { type: 'dotenv', path: '.env' } } },
+        audit: { format: 'ocsf', http: { url, tokenEnv: 'SIEM_TOKEN', timeoutMs: 2000 } },
+      }),
+    );
+    const run = await cli(['rotate', '--env', 'dev', '-q'], {
+      cwd: p.dir,
+      env: { ...p.env(), SIEM_TOKEN: 'siem-token-1' },
+      stdinText: p.newKey,
+    });
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(run.exitCode).toBe(0);
+    expect(received).toHaveLength(5);
+    expect(received[0]!.auth).toBe('Bearer siem-token-1');
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ class_uid: 3004, status_detail: 'RotationStarted' });
+    expect(run.stderr).toMatch(/warning: audit event 2 \(NewKeyVerified\) was not delivered .*HTTP 500/);
+    expect(verifyChain(readFileSync(join(p.dir, '.keyguard/audit.jsonl'), 'utf8'))).toMatchObject({
+      ok: true,
+      events: 5,
+    });
+    p.noKeys(run.stdout, run.stderr, ...received.map((r) => r.body));
+  });
 });

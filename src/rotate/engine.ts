@@ -297,6 +297,8 @@ class Rotation {
       }
     }
     if (!this.request.dryRun) {
+      // Until something changes, an audit log that cannot be written stops the rotation (record
+      // throws); after a change, stopping would be worse than a gap, so later events use recordLate.
       await this.deps.trail.record(this.event('RotationStarted'));
       await this.reached('started');
     }
@@ -361,7 +363,7 @@ class Rotation {
       );
     }
     this.log(`✓ new key staged as version ${this.staged.id} and read back`);
-    await this.deps.trail.record(this.event('PendingWritten'));
+    await this.deps.trail.recordLate(this.event('PendingWritten'));
     await this.reached('staged');
   }
 
@@ -381,7 +383,7 @@ class Rotation {
       }
     }
     this.log(`✓ promoted: consumers now read the new key`);
-    await this.deps.trail.record(this.event('Promoted'));
+    await this.deps.trail.recordLate(this.event('Promoted'));
     await this.reached('promoted');
   }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEvents, verifyChain } from '../../src/audit/chain.js';
@@ -141,6 +141,16 @@ describe('rotate: happy path', () => {
     expect(t.store.current.value).toBe(t.newKey);
     expect(t.anthropic.status(t.oldId)).toBe('active');
     t.invariants(run.message);
+  });
+
+  it('an audit log that cannot be written stops the rotation before any change', async () => {
+    const t = setup();
+    mkdirSync(t.auditFile);
+    const run = await t.go({}, { trail: new AuditTrail(t.auditFile, currentActor({})) });
+    expect(run.code).toBe(2);
+    expect(run.message).toMatch(/cannot write the audit log/);
+    expect(t.store.calls).not.toContain('stage');
+    expect(t.store.current.value).toBe(t.oldKey);
   });
 
   it('--dry-run reads and verifies but writes nothing (no store write, state or audit)', async () => {

@@ -84,7 +84,10 @@ async function target(
       'give the leaked key on stdin or with --key-file, or name it with --fingerprint or --hint (never on the command line).',
     );
   }
-  if (!key) throw new UsageError('no key on standard input.');
+  if (!key)
+    throw new UsageError(
+      'no key on standard input: pipe the leaked key in, or use --key-file, --fingerprint or --hint.',
+    );
   if (/\s/.test(key)) throw new UsageError('give exactly one key (the input holds several words).');
   return { hint: hint(key), fingerprint: fingerprint(key) };
 }

@@ -72,7 +72,8 @@ export class MemoryStore implements SecretStore {
     const cur = this.current;
     const promoted = this.versions.length > 1 && cur.id !== 'v1';
     const value = promoted && this.servedAfterPromote !== undefined ? this.servedAfterPromote : cur.value;
-    return { value, version: { id: cur.id, labels: [...this.versions.find((v) => v.id === cur.id)!.labels] } };
+    const version = this.versions.find((v) => v.id === cur.id)!;
+    return { value, version: { id: cur.id, createdAt: version.createdAt, labels: [...version.labels] } };
   }
 
   async readVersion(id: string): Promise<string> {

@@ -67,12 +67,7 @@ function safeList(dir: string): string[] {
   }
 }
 
-// TODO(rotation): drop this guard once the dotenv store (branch stores-a) is on main.
-const dotenvLanded = !readFileSync(join(import.meta.dirname, '../../src/rotate/stores/dotenv.ts'), 'utf8').includes(
-  'not available in this build yet',
-);
-
-describe.skipIf(!dotenvLanded)('keyguard rotate (dotenv store, fake Anthropic API)', () => {
+describe('keyguard rotate (dotenv store, fake Anthropic API)', () => {
   it('end to end through the real bin: rotate, finish, status, audit verify', async () => {
     const p = project();
     const run = await spawnCli(['rotate', '--env', 'dev'], { cwd: p.dir, env: p.env(), input: `${p.newKey}\n` });

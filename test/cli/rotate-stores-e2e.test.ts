@@ -116,6 +116,54 @@ describe('keyguard rotate through each store (real bin, fake servers)', () => {
     checkTrail(r, ['RotationStarted', 'NewKeyVerified', 'RotationFailed']);
   });
 
+  it('aws: killed between stage and promote, then --resume promotes the same AWSPENDING version', async () => {
+    const aws = await startFakeAws();
+    closers.push(() => aws.close());
+    const fixture = awsFixture(aws, 'prod/anthropic');
+    const dir = tempDir();
+    const oldKey = makeKey();
+    const newKey = makeKey();
+    const oldId = api.addKey(oldKey);
+    api.addKey(newKey);
+    aws.createSecret('prod/anthropic', oldKey);
+    writeFileSync(
+      join(dir, 'keyguard.config.json'),
+      JSON.stringify({ environments: { prod: { store: fixture.config } } }),
+    );
+    const { openStore } = await import('../../src/rotate/stores/index.js');
+    const { connectAnthropic } = await import('../../src/rotate/connect.js');
+    const { openAuditTrail } = await import('../../src/audit/open-trail.js');
+    const { Interrupted, rotate } = await import('../../src/rotate/engine.js');
+    const env = { ...fixture.env, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_ADMIN_API_KEY: adminKey };
+    const anthropic = await connectAnthropic({}, env);
+    const killed = rotate(
+      { environment: 'prod', newKey },
+      {
+        store: await openStore(fixture.config, { ...fixture.context, configDir: dir }),
+        verifier: anthropic.verifier,
+        ...(anthropic.admin ? { admin: anthropic.admin } : {}),
+        trail: openAuditTrail({ config: {}, dir }, { env: {} }),
+        stateDir: join(dir, '.keyguard', 'state'),
+        afterPhase: (phase) => {
+          if (phase === 'staged') throw new Interrupted();
+        },
+      },
+    );
+    await expect(killed).rejects.toBeInstanceOf(Interrupted);
+    expect(aws.valueOf('prod/anthropic')).toBe(oldKey);
+    expect(aws.valueOf('prod/anthropic', 'AWSPENDING')).toBe(newKey);
+    const puts = () => aws.requests.filter((q) => q.operation === 'PutSecretValue').length;
+    expect(puts()).toBe(1);
+    const resumed = await spawnCli(['rotate', '--env', 'prod', '--resume'], { cwd: dir, env, input: newKey });
+    expect(resumed.stderr).toMatch(/resuming rotation/);
+    expect(resumed.exitCode).toBe(0);
+    expect(puts()).toBe(1);
+    expect(aws.valueOf('prod/anthropic')).toBe(newKey);
+    expect(Object.values(aws.stagesOf('prod/anthropic')).flat()).not.toContain('AWSPENDING');
+    expect(api.key(oldId)?.status).toBe('active');
+    checkTrail({ dir, oldKey, newKey, oldId, ...resumed }, SUCCESS.slice(0, -1));
+  });
+
   it('gcp: a new version over gRPC, read back, served as latest', async () => {
     const gcp = await startFakeGcp();
     closers.push(() => gcp.close());

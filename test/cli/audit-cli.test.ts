@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendEvent } from '../../src/audit/chain.js';
-import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
+import { maskedCli as cli } from '../helpers/masked.js';
 
 const actor = { user: 'ops', host: 'h', ci: null };
 

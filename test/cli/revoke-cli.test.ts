@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/chain.js';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { fingerprint, hint } from '../../src/shared/fingerprint.js';
-import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
+import { maskedCli as cli } from '../helpers/masked.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../servers/anthropic.js';
 
 let api: FakeAnthropic;

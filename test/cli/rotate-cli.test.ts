@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/chain.js';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { fingerprint } from '../../src/shared/fingerprint.js';
-import { cli, spawnCli } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
+import { maskedCli as cli } from '../helpers/masked.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../servers/anthropic.js';
 
 let api: FakeAnthropic;

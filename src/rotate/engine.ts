@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../audit/event.js';
 import type { AuditTrail } from '../audit/trail.js';
-import { ExitCode, KeyguardError, UsageError } from '../shared/errors.js';
+import { ExitCode, UsageError } from '../shared/errors.js';
 import { fingerprint } from '../shared/fingerprint.js';
-import { scrubSecrets } from '../shared/scrub.js';
 import { checkNewKey } from './check-new-key.js';
 import { lockEnvironment } from './env-lock.js';
+import { describe, failure, Interrupted, TransientVerify } from './failure.js';
 import { deactivateOldKey } from './finish.js';
 import { auditRef, keyRef } from './keys.js';
 import type { KeyAdmin, KeyVerifier, VerifyResult } from './ports.js';
-import { type Clock, DEFAULT_RETRY, judgeError, RetriesExhausted, type RetryPolicy, withRetry } from './retry.js';
+import { type RecoveryContext, rollback, settle } from './recovery.js';
+import { type Clock, DEFAULT_RETRY, judgeError, type RetryPolicy, withRetry } from './retry.js';
 import {
   type ActivePhase,
   isInFlight,
@@ -58,33 +59,7 @@ export interface RotationResult {
   oldKeyStatus?: string;
 }
 
-/** Thrown by a test hook to stop the engine as a kill would: no cleanup, no audit, state left as is. */
-export class Interrupted extends Error {}
-
-/** A failure whose exit code is already decided (3, 4, 5…). */
-function failure(code: number, message: string, details: string[] = []): KeyguardError {
-  return new KeyguardError(scrubSecrets(message), code, details);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof RetriesExhausted) return `${describe(error.last)} (gave up after ${error.attempts} attempts)`;
-  return scrubSecrets(error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-}
-
-function errorCode(error: unknown): string {
-  if (error instanceof RetriesExhausted) return 'RetriesExhausted';
-  if (error instanceof Error) return error.name;
-  return 'Error';
-}
-
-class TransientVerify extends Error {
-  readonly transient = true;
-  readonly retryAfterMs: number | undefined;
-  constructor(readonly result: VerifyResult) {
-    super(`the Anthropic API answered ${result.httpStatus ?? 'nothing'}: ${result.detail}`);
-    this.retryAfterMs = result.retryAfterSeconds === undefined ? undefined : result.retryAfterSeconds * 1000;
-  }
-}
+export { Interrupted } from './failure.js';
 
 /** Rotate one environment's key (DESIGN §6). Returns on success; throws a KeyguardError with the exit code otherwise. */
 export async function rotate(request: RotationRequest, deps: RotationDeps): Promise<RotationResult> {
@@ -347,17 +322,18 @@ class Rotation {
         );
       } catch (error) {
         if (error instanceof Interrupted) throw error;
-        return this.settle(error, 'writing the new key to the store failed');
+        return settle(this.recovery(), error, 'writing the new key to the store failed');
       }
     }
     let readBack: string;
     try {
       readBack = await this.call('read back the staged key', () => this.store.readVersion(this.staged!.id));
     } catch (error) {
-      return this.settle(error, 'reading back the staged key failed');
+      return settle(this.recovery(), error, 'reading back the staged key failed');
     }
     if (fingerprint(readBack) !== this.newRef.fingerprint) {
-      return this.settle(
+      return settle(
+        this.recovery(),
         new Error('the value read back differs from the key written (fingerprints differ)'),
         'read-back check failed',
       );
@@ -379,7 +355,7 @@ class Rotation {
         await this.call('promote the new key', () => this.store.promote(staged, this.previous));
       } catch (error) {
         if (error instanceof Interrupted) throw error;
-        return this.settle(error, 'promoting the new key failed');
+        return settle(this.recovery(), error, 'promoting the new key failed');
       }
     }
     this.log(`✓ promoted: consumers now read the new key`);
@@ -392,105 +368,44 @@ class Rotation {
     try {
       current = await this.call('read the current secret', () => this.store.readCurrent());
     } catch (error) {
-      return this.rollback(`reading the store after promotion failed: ${describe(error)}`);
+      return rollback(this.recovery(), `reading the store after promotion failed: ${describe(error)}`);
     }
     if (fingerprint(current.value) !== this.newRef.fingerprint) {
-      return this.rollback(`after promotion the store serves ${keyRef(current.value).hint}, not the new key`);
+      return rollback(
+        this.recovery(),
+        `after promotion the store serves ${keyRef(current.value).hint}, not the new key`,
+      );
     }
     let live: VerifyResult;
     try {
       live = await this.verifyLive(this.request.newKey);
     } catch (error) {
-      return this.rollback(`the live check after promotion failed: ${describe(error)}`);
+      return rollback(this.recovery(), `the live check after promotion failed: ${describe(error)}`);
     }
     if (live.status !== 'active')
-      return this.rollback(`the live check after promotion answered ${live.status}: ${live.detail}`);
+      return rollback(this.recovery(), `the live check after promotion answered ${live.status}: ${live.detail}`);
     this.log(`✓ the store serves the new key, and it works`);
     await this.deps.trail.recordLate(this.event('RotationSucceeded', { store: this.storeRef(current.version.id) }));
     await this.reached('succeeded');
   }
 
-  /**
-   * A step before promotion failed. When the store still serves the old key nothing changed (exit 5,
-   * or 4 when transient errors ran out); otherwise consumers may see the new value: roll back.
-   */
-  private async settle(error: unknown, what: string): Promise<never> {
-    if (this.staged && this.store.capabilities.staging) {
-      await this.call('abandon the staged version', () => this.store.abandon(this.staged!)).catch((e) =>
-        this.log(`  could not drop the staged version ${this.staged!.id}: ${describe(e)}`),
-      );
-    }
-    const current = await this.call('read the current secret', () => this.store.readCurrent()).catch(() => undefined);
-    if (current && fingerprint(current.value) === this.oldRef.fingerprint) {
-      const code = error instanceof RetriesExhausted ? ExitCode.transient : ExitCode.storeWriteFailed;
-      const message = `${what}: ${describe(error)}`;
-      await this.deps.trail.recordLate(
-        this.event('RotationFailed', { outcome: 'failure', error: { code: errorCode(error), message } }),
-      );
-      await this.save('failed');
-      throw failure(code, `${message}; the store still serves the old key, nothing changed.`);
-    }
-    return this.rollback(`${what}: ${describe(error)}`);
-  }
-
-  private manualSteps(): string[] {
-    return [
-      `the store ${this.store.type} ${this.store.locator} may serve the new key ${this.newRef.hint} or an unknown value.`,
-      `1. Put the old key (${this.oldRef.hint}, fingerprint ${this.oldRef.fingerprint.slice(0, 12)}…) back as the current value${this.previous ? ` (previous version ${this.previous.id})` : ''}, or keep the new key if it works.`,
-      '2. Check what consumers read: keyguard rotate status.',
-      `3. Both keys stay active in the Console until you decide; then: keyguard revoke --hint '<hint of the key to drop>'.`,
-      `4. Remove ${this.request.environment}.json from the state directory once the store is consistent.`,
-    ];
-  }
-
-  private async rollback(reason: string): Promise<never> {
-    this.log(`✗ ${reason}; rolling back`);
-    const staged = this.staged;
-    const fail = async (why: string): Promise<never> => {
-      await this.deps.trail.recordLate(
-        this.event('RollbackFailed', {
-          outcome: 'failure',
-          error: { code: 'RollbackFailed', message: `${reason}; ${why}` },
-        }),
-      );
-      await this.save('rollback-failed');
-      throw failure(
-        ExitCode.rollbackFailed,
-        `${reason}, and the rollback failed: ${why}. Manual steps:`,
-        this.manualSteps(),
-      );
+  /** What settle/rollback (recovery.ts) need of this run, as it stands now. */
+  private recovery(): RecoveryContext {
+    return {
+      store: this.store,
+      trail: this.deps.trail,
+      environment: this.request.environment,
+      oldRef: this.oldRef,
+      newRef: this.newRef,
+      oldValue: this.oldValue,
+      previous: this.previous,
+      staged: this.staged,
+      log: this.log,
+      call: (what, fn) => this.call(what, fn),
+      verifyLive: (key) => this.verifyLive(key),
+      event: (action, extra) => this.event(action, extra),
+      storeRef: (versionId) => this.storeRef(versionId),
+      save: (phase) => this.save(phase),
     };
-    if (this.oldValue === undefined)
-      return fail('the old value is not known to keyguard (the store keeps no previous version)');
-    let now: SecretVersion;
-    try {
-      now = await this.call('roll back', () =>
-        this.store.rollback(this.previous, this.oldValue!, staged ?? this.previous),
-      );
-      const current = await this.call('read the current secret', () => this.store.readCurrent());
-      if (fingerprint(current.value) !== this.oldRef.fingerprint) {
-        return fail(`after the rollback the store serves ${keyRef(current.value).hint}, not the old key`);
-      }
-    } catch (error) {
-      if (error instanceof KeyguardError && error.exitCode === ExitCode.rollbackFailed) throw error;
-      return fail(describe(error));
-    }
-    const oldLive = await this.verifyLive(this.oldValue).catch(() => undefined);
-    const liveNote =
-      oldLive?.status === 'active'
-        ? 'and the old key still works'
-        : 'but the old key did not answer as active: check it';
-    await this.deps.trail.recordLate(
-      this.event('RotationRolledBack', {
-        outcome: 'failure',
-        store: this.storeRef(now.id),
-        error: { code: 'RolledBack', message: reason },
-      }),
-    );
-    await this.save('rolled-back');
-    throw failure(
-      ExitCode.rolledBack,
-      `${reason}; rolled back: the store serves the old key again (version ${now.id}), ${liveNote}.`,
-    );
   }
 }

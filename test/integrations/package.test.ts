@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { makeKey } from '../../src/scan/detect/keygen.js';
 import { VERSION } from '../../src/version.js';
 import { GIT_ENV, tempDir, writeFiles } from '../helpers/git.js';
@@ -52,10 +53,20 @@ describe('the published package', () => {
         'dist/index.js',
         'schema/keyguard.config.schema.json',
         'action.yml',
+        '.pre-commit-hooks.yaml',
       ]),
     );
     const unwanted = paths.filter((p) => /^(src|test|scripts|fixtures)\//.test(p) || p.endsWith('.map'));
     expect(unwanted).toEqual([]);
+  });
+
+  it('ships a pre-commit framework hook running the staged scan', () => {
+    const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, unknown>>;
+    expect(hooks.find((h) => h.id === 'keyguard')).toMatchObject({
+      entry: 'keyguard scan --staged',
+      language: 'node',
+      pass_filenames: false,
+    });
   });
 
   it('installs without any cloud SDK and stays small', () => {

@@ -4,11 +4,12 @@ import { loadConfig } from '../config/loader.js';
 import { findEnvFiles, gitignoreGaps } from '../doctor/fix-gitignore.js';
 import { CONFIG_FILE, starterConfig } from './starter-config.js';
 
-/** One thing `keyguard init` sets up. `plan` says what would change (nothing: undefined). */
+/**
+ * One thing `keyguard init` sets up. `plan` says what would change (nothing: undefined); on a
+ * terminal that change is the question asked before `apply`.
+ */
 export interface InitStep {
   id: 'config' | 'gitignore' | 'hook';
-  /** The question asked on a terminal before `apply`. */
-  question: string;
   /** What would change, or undefined when it is already set up, with why. */
   plan(): Promise<{ change?: string; already: string }>;
   /** Make the change; returns what was done, one line. */
@@ -33,7 +34,6 @@ function configStep(root: string): InitStep {
   const file = join(root, CONFIG_FILE);
   return {
     id: 'config',
-    question: `Write a starter ${CONFIG_FILE}?`,
     async plan() {
       return (await exists(file))
         ? { already: `${CONFIG_FILE} already there (kept as is)` }
@@ -50,7 +50,6 @@ function configStep(root: string): InitStep {
 function gitignoreStep(root: string): InitStep {
   return {
     id: 'gitignore',
-    question: 'Add the missing env file patterns to .gitignore?',
     async plan() {
       const gaps = await gitignoreGaps(root, await findEnvFiles(root));
       const patterns = [...new Set(gaps.map((g) => g.pattern))];
@@ -70,7 +69,6 @@ function hookStep(options: InitOptions): InitStep {
   const { root } = options;
   return {
     id: 'hook',
-    question: 'Install a pre-commit hook running `keyguard scan --staged`?',
     async plan() {
       if (!options.git) return { already: 'no git repository here: run `git init`, then `keyguard hook install`' };
       if (!options.hook) return { already: 'pre-commit hook left alone (--no-hook)' };

@@ -75,7 +75,7 @@ async function runInit(ctx: CommandContext, flags: InitFlags): Promise<void> {
       lines.push(`  ${chalk.dim('·')} ${already}`);
       continue;
     }
-    if (interactive && !(await ctx.io.confirm!(`${step.question} (${change})`))) {
+    if (interactive && !(await ctx.io.confirm!(`${change[0]!.toUpperCase()}${change.slice(1)}?`))) {
       lines.push(`  ${chalk.yellow('-')} skipped: ${change}`);
       continue;
     }

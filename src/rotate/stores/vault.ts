@@ -193,7 +193,7 @@ function vaultError(status: number, text: string, what: string, seen: readonly s
   }
   if (status === 403) {
     return new StoreError(
-      `${what} failed: permission denied (the token needs read, create and update on the data/ path and read on metadata/).`,
+      `${what} failed: permission denied (the token needs read, create and update on the data/ path).`,
     );
   }
   if (status === 404) return new StoreError(`${what} failed: no such secret or version (404).`);

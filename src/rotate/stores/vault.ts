@@ -48,8 +48,13 @@ export async function createVaultStore(config: VaultConfig, context: StoreContex
       `Vault ${what} of ${locator}`,
     );
     const text = await res.text();
-    if (res.ok) return text ? JSON.parse(text) : undefined;
-    throw vaultError(res.status, text, `Vault ${what} of ${locator}`, seen);
+    if (!res.ok) throw vaultError(res.status, text, `Vault ${what} of ${locator}`, seen);
+    try {
+      return text ? JSON.parse(text) : undefined;
+    } catch {
+      // A proxy's HTML page, say: worth another try later, and never quoted (it may echo the request).
+      throw new StoreError(`Vault ${what} of ${locator} returned a response that is not JSON.`, { transient: true });
+    }
   }
 
   async function read(version?: number): Promise<KvVersion> {

@@ -174,6 +174,20 @@ describe('azure store (real SecretClient against a fake Key Vault)', () => {
     await storeFailure(store.readCurrent(), true, []);
   });
 
+  it('the fake lists versions the way the real client pages them', async () => {
+    const store = await open();
+    await store.stage(newKey, 'rot-1');
+    const { SecretClient } = await import('@azure/keyvault-secrets');
+    const client = new SecretClient(
+      azure.url,
+      { getToken: async () => ({ token: azure.state.token, expiresOnTimestamp: Date.now() + 60_000 }) },
+      { disableChallengeResourceVerification: true, allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
+    );
+    const versions: string[] = [];
+    for await (const p of client.listPropertiesOfSecretVersions('anthropic-key')) versions.push(p.version!);
+    expect(versions).toEqual(versionsOf().map((v) => v.version));
+  });
+
   it('refuses the test token for a vault that is not on loopback', async () => {
     const error = await failure(
       openStore(

@@ -50,7 +50,9 @@ export const STORE_SCHEMAS: Record<string, JsonSchema> = {
       secretId: str('Secret name or ARN.'),
       region: str('AWS region, e.g. us-east-1 (default: the SDK default chain).'),
       field,
-      endpoint: str('Endpoint URL override (tests, VPC endpoints).'),
+      endpoint: str(
+        'Endpoint URL override (VPC endpoints, tests); default: AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL.',
+      ),
       profile: str('Shared-config profile to use.'),
     },
     ['secretId'],
@@ -63,7 +65,9 @@ export const STORE_SCHEMAS: Record<string, JsonSchema> = {
         pattern: '^projects/[^/]+/secrets/[^/]+$',
       }),
       field,
-      apiEndpoint: str('API endpoint override (tests, private endpoints).'),
+      apiEndpoint: str(
+        'API endpoint override (default: KEYGUARD_GCP_API_ENDPOINT): host[:port] over TLS, or http://127.0.0.1:PORT for a local emulator (plaintext, no credentials, loopback only).',
+      ),
     },
     ['secret'],
   ),

@@ -39,7 +39,10 @@ export interface SecretStore {
   /** Where the secret lives, for output and audit (ARN, resource name, path); never a value. */
   readonly locator: string;
   readonly capabilities: StoreCapabilities;
-  /** Refuse to start when something else owns the secret's rotation (AWS RotationEnabled, stray AWSPENDING). */
+  /**
+   * Refuse to start when something else owns the secret's rotation (AWS RotationEnabled, stray AWSPENDING,
+   * GCP managed rotation). Refusals are StoreErrors with exitCode 2 (nothing was touched).
+   */
   preflight(rotationId: string): Promise<void>;
   readCurrent(): Promise<CurrentSecret>;
   readVersion(versionId: string): Promise<string>;
@@ -50,9 +53,11 @@ export interface SecretStore {
   /** Return to the previous value after a failed promotion; returns the version now current. */
   rollback(previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion>;
   /**
-   * Drop a staged version that was never promoted. In stores without staging (azure, vault,
-   * doppler) stage() already made the value current, so abandon() writes back the value it replaced,
-   * unless someone wrote after keyguard (then it throws rather than overwrite them). Idempotent.
+   * Drop a staged version that was never promoted. Without staging (capabilities.staging false) the staged
+   * value is already live, so abandon puts the value before it back (GCP: re-adds the previous version;
+   * azure, vault: write back the version the stage replaced; dotenv, doppler: only within the run that
+   * staged it, else it throws and rollback() is the way back). It throws rather than overwrite a value
+   * someone wrote after keyguard.
    */
   abandon(staged: SecretVersion): Promise<void>;
   /** Optional: disable the old version once the rotation is finished (GCP, Azure). */

@@ -1,40 +1,44 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/loader.js';
 import { STORE_SCHEMAS } from '../../../src/config/schema.js';
 
-const README = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+/** The configuration examples of the store subsections of README.md. */
+const STORES = ['aws', 'gcp', 'dotenv', 'module', 'azure', 'vault', 'doppler'];
 
-/** The azure/vault/doppler subsections of the README (from their marker to the next section). */
-function section(): string {
-  const start = README.indexOf('<!-- stores:issue-6 -->');
-  const end = README.indexOf('\n## ', start);
-  expect(start).toBeGreaterThan(0);
-  return README.slice(start, end === -1 ? undefined : end);
+function examples(): Map<string, string[]> {
+  const readme = readFileSync('README.md', 'utf8');
+  const byStore = new Map<string, string[]>();
+  for (const part of readme.split(/^### /m).slice(1)) {
+    const store = part.slice(0, part.indexOf('\n')).trim();
+    if (!STORES.includes(store)) continue;
+    const blocks = [...part.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    byStore.set(
+      store,
+      blocks.filter((b) => b.includes('"environments"')),
+    );
+  }
+  return byStore;
 }
 
-describe('azure, vault and doppler configuration', () => {
-  it('every README example validates against the config schema', () => {
-    const examples = [...section().matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(
-      examples.map(
-        (e) => (JSON.parse(e) as { environments: { prod: { store: { type: string } } } }).environments.prod.store.type,
-      ),
-    ).toEqual(['azure', 'vault', 'doppler']);
-    for (const example of examples) expect(() => parseConfig(example, 'README.md')).not.toThrow();
+describe('README store examples', () => {
+  const found = examples();
+  it.each(STORES)('the %s example is a valid keyguard.config.json', (store) => {
+    const blocks = found.get(store) ?? [];
+    expect(blocks).toHaveLength(1);
+    const config = parseConfig(blocks[0]!, `README.md (${store})`);
+    const stores = Object.values(config.environments ?? {}).map((e) => e.store.type);
+    expect(stores).toEqual([store]);
   });
 
-  it('documents every field of the three stores', () => {
-    for (const type of ['azure', 'vault', 'doppler']) {
-      for (const [name, field] of Object.entries(STORE_SCHEMAS[type]!.properties!)) {
-        expect(field.description, `${type}.${name}`).toMatch(/\S/);
-      }
+  it.each(['azure', 'vault', 'doppler'])('every field of the %s store is documented in the schema', (type) => {
+    for (const [name, field] of Object.entries(STORE_SCHEMAS[type]!.properties!)) {
+      expect(field.description, `${type}.${name}`).toMatch(/\S/);
     }
   });
 
-  it('rejects an unknown field', () => {
+  it('a vault store with an unknown field is refused', () => {
     const text = JSON.stringify({ environments: { prod: { store: { type: 'vault', path: 'p', token: 'x' } } } });
-    expect(() => parseConfig(text, 'k.json')).toThrow();
+    expect(() => parseConfig(text, 'k.json')).toThrow(/token|additional|not allowed/i);
   });
 });

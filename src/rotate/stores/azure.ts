@@ -2,7 +2,7 @@ import type { KeyVaultSecret, SecretClient } from '@azure/keyvault-secrets';
 import type { StoreConfig } from '../../config/types.js';
 import { KeyguardError, StoreError } from '../../shared/errors.js';
 import { createSecretClient } from './azure-client.js';
-import { readField, writeField } from './secret-field.js';
+import { readField, writeField } from './json-field.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 import { isTransientStatus } from './store-http.js';
 

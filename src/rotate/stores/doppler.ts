@@ -1,8 +1,9 @@
 import type { StoreConfig } from '../../config/types.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
 import { fingerprint } from '../../shared/fingerprint.js';
+import { scrub } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
-import { fetchWithTimeout, isTransientStatus, safeServerText } from './store-http.js';
+import { fetchWithTimeout, isTransientStatus } from './store-http.js';
 
 type DopplerConfig = Extract<StoreConfig, { type: 'doppler' }>;
 
@@ -144,7 +145,7 @@ function dopplerError(status: number, text: string, what: string, seen: readonly
   try {
     messages = (JSON.parse(text) as { messages?: unknown }).messages;
   } catch {}
-  const detail = Array.isArray(messages) ? safeServerText(messages.join('; '), seen) : '';
+  const detail = Array.isArray(messages) ? scrub(messages.join('; '), seen) : '';
   if (status === 401) return new StoreError(`${what} failed: the token was rejected (401); check DOPPLER_TOKEN.`);
   if (status === 403) {
     return new StoreError(`${what} failed: forbidden (403); DOPPLER_TOKEN needs read/write access to this config.`);

@@ -2,25 +2,12 @@ import { StoreError } from '../../shared/errors.js';
 
 /**
  * Shared pieces of the stores that speak HTTP (Vault, Doppler) or wrap an HTTP SDK (Azure): which
- * statuses are worth a retry, and text from a server made safe to show.
+ * statuses are worth a retry, and fetch with a deadline. (Server text is made safe by scrub.ts.)
  */
 
 /** 408, 429 and 5xx are worth a retry later; every other failure is permanent. */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
-}
-
-const KEYLIKE = /sk-ant-[A-Za-z0-9_-]*/g;
-
-/**
- * A server's error text, shortened and scrubbed: servers sometimes echo the request, so the values
- * written in this run and anything key-shaped are removed before the text reaches a message.
- */
-export function safeServerText(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  out = out.replace(KEYLIKE, '[redacted]').replace(/\s+/g, ' ').trim();
-  return out.length > 160 ? `${out.slice(0, 157)}...` : out;
 }
 
 /**

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StoreConfig } from '../../config/types.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
+import { scrub } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
-import { fetchWithTimeout, isTransientStatus, safeServerText } from './store-http.js';
+import { fetchWithTimeout, isTransientStatus } from './store-http.js';
 
 type VaultConfig = Extract<StoreConfig, { type: 'vault' }>;
 type SecretData = Record<string, unknown>;
@@ -190,7 +191,7 @@ function vaultError(status: number, text: string, what: string, seen: readonly s
   try {
     errors = ((JSON.parse(text) as { errors?: unknown }).errors as string[]) ?? [];
   } catch {}
-  const detail = safeServerText(Array.isArray(errors) ? errors.join('; ') : '', seen);
+  const detail = scrub(Array.isArray(errors) ? errors.join('; ') : '', seen);
   if (status === 400 && /check-and-set/i.test(detail)) {
     return new StoreError(
       `${what} failed: the secret changed since keyguard read it (check-and-set mismatch); another writer is active, re-run the rotation.`,

@@ -32,14 +32,11 @@ export interface CommandContext {
 }
 
 export function colorFor(io: CliIO, argv: string[]): ChalkInstance {
-  const off =
-    argv.includes('--no-color') ||
-    io.env.NO_COLOR !== undefined ||
-    io.env.TERM === 'dumb' ||
-    !io.stdoutIsTTY ||
-    argv.includes('--output');
+  // An explicit "no" (--no-color, NO_COLOR) always wins; FORCE_COLOR only overrides the terminal check.
+  const refused = argv.includes('--no-color') || io.env.NO_COLOR !== undefined;
   const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
-  return new Chalk({ level: off && !forced ? 0 : 1 });
+  const terminal = Boolean(io.stdoutIsTTY) && io.env.TERM !== 'dumb' && !argv.includes('--output');
+  return new Chalk({ level: !refused && (terminal || forced) ? 1 : 0 });
 }
 
 /** Read all of stdin (bounded by the caller's need; scan streams instead). */

@@ -43,12 +43,13 @@ export function parseConfig(text: string, file: string): KeyguardConfig {
  * Load the config: `explicit` (--config) must exist; otherwise keyguard.config.json in `cwd`, then at
  * the top of its git work tree. No file means defaults.
  */
-export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
+export async function loadConfig(cwd: string, explicit?: string, knownTop?: string | null): Promise<LoadedConfig> {
   const candidates: string[] = [];
   if (explicit) candidates.push(resolve(cwd, explicit));
   else {
     candidates.push(resolve(cwd, CONFIG_FILE));
-    const top = await findWorkTree(cwd);
+    // knownTop: the caller already asked git (null: not in a work tree), saving a process spawn.
+    const top = knownTop === undefined ? await findWorkTree(cwd) : (knownTop ?? undefined);
     if (top && resolve(top) !== resolve(cwd)) candidates.push(resolve(top, CONFIG_FILE));
   }
   for (const file of candidates) {

@@ -51,7 +51,7 @@ export function validate(value: unknown, schema: JsonSchema, path = ''): SchemaI
       return [
         {
           path: where,
-          message: `expected ${schema.type === 'integer' ? 'an integer' : `a ${schema.type}`}, got ${describe(value)}`,
+          message: `expected ${/^[aeiou]/.test(schema.type) ? 'an' : 'a'} ${schema.type}, got ${describe(value)}`,
         },
       ];
   }

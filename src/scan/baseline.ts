@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { isFingerprint } from '../shared/fingerprint.js';
 import type { Finding } from './finding.js';
@@ -81,4 +82,22 @@ export async function writeBaseline(file: string, baseline: Baseline): Promise<v
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temp, `${JSON.stringify(baseline, null, 2)}\n`, 'utf8');
   await rename(temp, file);
+}
+
+/**
+ * Where the baseline is: `--baseline` relative to the current folder; `scan.baseline` relative to the
+ * config file; the default next to the config file, or at the top of the work tree when there is no
+ * config. So `keyguard scan` run from a subfolder uses the same baseline as from the root.
+ */
+export function baselinePath(
+  cwd: string,
+  flag: string | undefined,
+  loaded: { config: { scan?: { baseline?: string } }; file?: string; dir: string },
+  top: string | undefined,
+): { file: string; shown: string } {
+  if (flag) return { file: resolve(cwd, flag), shown: flag };
+  const name = loaded.config.scan?.baseline ?? DEFAULT_BASELINE;
+  const file = resolve(loaded.file ? loaded.dir : (top ?? cwd), name);
+  const shown = relative(cwd, file);
+  return { file, shown: shown && !shown.startsWith('..') ? shown : file };
 }

@@ -49,6 +49,11 @@ export class ContentScanner {
   private done = 0;
   private bytes = 0;
   private readonly findings: Finding[] = [];
+  /**
+   * Absolute start and fingerprint of everything reported: an encoded run that crosses a window
+   * boundary is seen again from its next marker, and must not be reported twice.
+   */
+  private readonly reported = new Set<string>();
   private allowed = 0;
 
   constructor(private readonly location: ContentLocation) {}
@@ -57,6 +62,12 @@ export class ContentScanner {
     this.bytes += chunk.length;
     this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
     this.scan(false);
+  }
+
+  /** The last chunk (or the whole content): scanned in one pass, without keeping a window. */
+  pushLast(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
   }
 
   end(): ContentResult {
@@ -73,9 +84,13 @@ export class ContentScanner {
     let cursor = 0;
     let line = this.linesBefore;
     for (const d of detect(window, from, end)) {
+      const id = `${this.base + d.start}:${fingerprint(d.secret)}`;
+      if (this.reported.has(id)) continue;
+      this.reported.add(id);
       line += countNewlines(window, cursor, d.start);
       cursor = d.start;
-      const lineStart = window.lastIndexOf(NEWLINE, d.start - 1) + 1;
+      // (lastIndexOf with a negative offset counts from the end: a key at offset 0 starts its line.)
+      const lineStart = d.start === 0 ? 0 : window.lastIndexOf(NEWLINE, d.start - 1) + 1;
       const lineEndAt = window.indexOf(NEWLINE, d.start);
       const lineEnd = lineEndAt === -1 ? window.length : lineEndAt;
       if (window.toString('latin1', lineStart, lineEnd).includes(ALLOW_MARKER)) {
@@ -86,7 +101,7 @@ export class ContentScanner {
       const finding: Finding = {
         rule: d.rule.id,
         severity: d.rule.severity,
-        fingerprint: fingerprint(d.secret),
+        fingerprint: id.slice(id.indexOf(':') + 1),
         hint: hint(d.secret),
         path: this.location.path,
         line: line + 1,
@@ -112,7 +127,7 @@ export class ContentScanner {
 /** Scan a whole buffer at once. */
 export function scanBuffer(buf: Buffer, location: ContentLocation): ContentResult {
   const scanner = new ContentScanner(location);
-  scanner.push(buf);
+  scanner.pushLast(buf);
   return scanner.end();
 }
 

@@ -1,8 +1,8 @@
 import { scanChunks } from './content.js';
 import { applyBaseline, excluder } from './filters.js';
 import type { Finding, ScanResult } from './finding.js';
-import { mapPool } from './pool.js';
-import { scanBytes, scanFile } from './sources/files.js';
+import { PARALLEL_MIN_FILES, scanFilesInWorkers, workersAvailable } from './parallel.js';
+import { type FileScanResult, scanBytes, scanFile } from './sources/files.js';
 import { listStaged, readStaged } from './sources/staged.js';
 import { listWorktree } from './sources/worktree.js';
 
@@ -14,9 +14,13 @@ export interface ScanOptions {
   baseline?: Set<string>;
   /** Called with (done, total) as files finish, for a progress line. */
   onProgress?: (done: number, total: number, bytes: number) => void;
+  /** Scanning threads for large working-tree scans (default 1: the main thread only). */
+  threads?: number;
+  /** Working-tree files larger than this are skipped and counted (0 or unset: no limit). */
+  maxFileBytes?: number;
+  /** The git work tree of cwd when already known (null: not in one); undefined: ask git. */
+  workTree?: string | null;
 }
-
-const FILE_CONCURRENCY = 16;
 
 interface Tally {
   findings: Finding[];
@@ -52,19 +56,32 @@ export async function scanWorktree(
   options: ScanOptions & { noGitignore?: boolean },
 ): Promise<ScanResult> {
   const started = performance.now();
-  const list = await listWorktree({ cwd: options.cwd, paths, noGitignore: options.noGitignore });
+  const list = await listWorktree({
+    cwd: options.cwd,
+    paths,
+    noGitignore: options.noGitignore,
+    workTree: options.workTree,
+  });
   const excluded = excluder(options.exclude ?? []);
   const targets = list.targets.filter((t) => !excluded(t.path));
   const tally = emptyTally();
   tally.warnings.push(...list.warnings);
   let done = 0;
-  const results = await mapPool(targets, FILE_CONCURRENCY, async (target) => {
-    const result = await scanFile(target, { path: target.path, reachability: ['worktree'] });
+  const progress = (result: FileScanResult) => {
     done++;
     options.onProgress?.(done, targets.length, result.bytes);
-    return result;
-  });
+  };
+  const threads = options.threads ?? 1;
+  const results =
+    threads > 1 && targets.length >= PARALLEL_MIN_FILES && workersAvailable()
+      ? await scanFilesInWorkers(targets, threads, options.maxFileBytes ?? 0, progress)
+      : targets.map((target) => {
+          const result = scanFile(target, { path: target.path, reachability: ['worktree'] }, options.maxFileBytes);
+          progress(result);
+          return result;
+        });
   for (const result of results) {
+    if (result.warning) tally.warnings.push(result.warning);
     if (result.skipped) {
       tally.skipped++;
       continue;
@@ -78,9 +95,9 @@ export async function scanWorktree(
 }
 
 /** Scan exactly what is staged, from the index. */
-export async function scanStaged(options: ScanOptions): Promise<ScanResult> {
+export async function scanStaged(options: ScanOptions, paths: string[] = []): Promise<ScanResult> {
   const started = performance.now();
-  const { root, blobs } = await listStaged(options.cwd);
+  const { root, blobs } = await listStaged(options.cwd, paths, options.workTree);
   const excluded = excluder(options.exclude ?? []);
   const tally = emptyTally();
   for await (const { path, data } of readStaged(
@@ -88,6 +105,7 @@ export async function scanStaged(options: ScanOptions): Promise<ScanResult> {
     blobs.filter((b) => !excluded(b.path)),
   )) {
     const result = scanBytes(data, { path, reachability: ['index'] });
+    if (result.warning) tally.warnings.push(result.warning);
     tally.files++;
     tally.bytes += result.bytes;
     tally.allowed += result.allowed;

@@ -1,15 +1,13 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/loader.js';
 import {
   baselineFingerprints,
+  baselinePath,
   buildBaseline,
   DEFAULT_BASELINE,
   pruneBaseline,
   readBaseline,
   writeBaseline,
 } from '../../scan/baseline.js';
-import { scanWorktree } from '../../scan/scan.js';
 import type { CommandContext } from '../io.js';
 
 interface BaselineFlags {
@@ -42,6 +40,7 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
     async (paths: string[], flags: BaselineFlags) => {
       const { file, shown, exclude } = await locate(ctx, flags);
       const previous = await readBaseline(file, shown);
+      const { scanWorktree } = await import('../../scan/scan.js');
       const result = await scanWorktree(paths, { cwd: ctx.io.cwd, exclude, noGitignore: !flags.gitignore });
       const next = buildBaseline(result.findings, previous, new Date());
       await writeBaseline(file, next);
@@ -56,6 +55,7 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
     async (paths: string[], flags: BaselineFlags) => {
       const { file, shown, exclude } = await locate(ctx, flags);
       const current = await readBaseline(file, shown, true);
+      const { scanWorktree } = await import('../../scan/scan.js');
       const result = await scanWorktree(paths, { cwd: ctx.io.cwd, exclude, noGitignore: !flags.gitignore });
       const found = baselineFingerprints(buildBaseline(result.findings, undefined, new Date()));
       const { kept, removed } = pruneBaseline(current, found);
@@ -73,7 +73,10 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
 }
 
 async function locate(ctx: CommandContext, flags: BaselineFlags) {
-  const { config } = await loadConfig(ctx.io.cwd, flags.config);
-  const shown = flags.baseline ?? config.scan?.baseline ?? DEFAULT_BASELINE;
-  return { file: resolve(ctx.io.cwd, shown), shown, exclude: config.scan?.exclude ?? [] };
+  // Loaded on use, so `keyguard --version` does not pay for the config loader.
+  const { loadConfig } = await import('../../config/loader.js');
+  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  const { findWorkTree } = await import('../../shared/git.js');
+  const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, await findWorkTree(ctx.io.cwd));
+  return { file, shown, exclude: loaded.config.scan?.exclude ?? [] };
 }

@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadConfig } from '../../config/loader.js';
-import { baselineFingerprints, DEFAULT_BASELINE, readBaseline } from '../../scan/baseline.js';
+import type { LoadedConfig } from '../../config/types.js';
+import { DEFAULT_BASELINE } from '../../scan/baseline.js';
 import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
-import { FORMATS, type Format, REPORTERS } from '../../scan/report/index.js';
-import { scanStaged, scanStdin, scanWorktree } from '../../scan/scan.js';
+import { FORMATS, type Format } from '../../scan/report/report.js';
 import { UsageError } from '../../shared/errors.js';
+import { findWorkTree } from '../../shared/git.js';
 import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
 import type { CommandContext } from '../io.js';
 
@@ -70,15 +69,25 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     });
 }
 
-async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<ScanResult> {
-  const { config } = await loadConfig(ctx.io.cwd, flags.config);
+// The engine, config loader and reporters load when a scan runs, so `keyguard --version` and `--help`
+// start fast.
+async function collect(
+  ctx: CommandContext,
+  paths: string[],
+  flags: ScanFlags,
+  loaded: LoadedConfig & { workTree: string | null },
+): Promise<ScanResult> {
+  const { config, workTree } = loaded;
+  const { scanStaged, scanStdin, scanWorktree } = await import('../../scan/scan.js');
+  const { baselineFingerprints, baselinePath, readBaseline } = await import('../../scan/baseline.js');
   const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
   let baseline: Set<string> | undefined;
   if (flags.baseline !== false) {
-    const file = flags.baseline ?? config.scan?.baseline ?? DEFAULT_BASELINE;
-    baseline = baselineFingerprints(await readBaseline(resolve(ctx.io.cwd, file), file, Boolean(flags.baseline)));
+    const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, workTree ?? undefined);
+    baseline = baselineFingerprints(await readBaseline(file, shown, Boolean(flags.baseline)));
   }
-  const options = { cwd: ctx.io.cwd, exclude, baseline };
+  const maxFileBytes = (config.scan?.maxFileSizeMB ?? 0) * 1024 * 1024;
+  const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes, workTree };
   const wantsStdin = flags.stdin || paths.includes('-');
   const modes = [flags.staged, flags.history, flags.range, wantsStdin, flags.npmPack].filter(Boolean).length;
   if (modes > 1) throw new UsageError('choose one of --staged, --history, --range, --npm-pack and stdin.');
@@ -86,7 +95,7 @@ async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): 
     if (paths.some((p) => p !== '-')) throw new UsageError('stdin cannot be scanned together with paths.');
     return scanStdin(ctx.io.stdin, flags.stdinName, options);
   }
-  if (flags.staged) return scanStaged(options);
+  if (flags.staged) return scanStaged(options, paths);
   if (flags.history || flags.range) {
     const { scanHistory } = await import('../../scan/history/scan-history.js');
     return scanHistory({
@@ -108,6 +117,7 @@ async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): 
   return scanWorktree(paths, {
     ...options,
     noGitignore: !flags.gitignore,
+    threads: scanThreads(ctx.io.env),
     onProgress: progress
       ? (done, total, more) => {
           bytes += more;
@@ -121,9 +131,23 @@ async function collect(ctx: CommandContext, paths: string[], flags: ScanFlags): 
   });
 }
 
+/**
+ * Scanning threads for large trees, from KEYGUARD_THREADS (default 1: the main thread). Worker
+ * threads are opt-in: on the 2-core machines measured so far each thread's start-up and separate JIT
+ * warm-up cost more than the second core gave back (see README, Development: benchmarks).
+ */
+function scanThreads(env: Record<string, string | undefined>): number {
+  const asked = Number(env.KEYGUARD_THREADS);
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 32) : 1;
+}
+
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
-  const { config } = await loadConfig(ctx.io.cwd, flags.config);
-  const result = await collect(ctx, paths, flags);
+  const { loadConfig } = await import('../../config/loader.js');
+  // One git call says where the work tree is; config, baseline and sources all reuse the answer.
+  const workTree = (await findWorkTree(ctx.io.cwd)) ?? null;
+  const loaded = await loadConfig(ctx.io.cwd, flags.config, workTree);
+  const { config } = loaded;
+  const result = await collect(ctx, paths, flags, { ...loaded, workTree });
   if (flags.verify) {
     const { verifyFindings } = await import('../../scan/verify.js');
     await verifyFindings(result.findings, { env: ctx.io.env, config });
@@ -142,6 +166,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
     bold: chalk.bold,
     green: chalk.green,
   };
+  const { REPORTERS } = await import('../../scan/report/index.js');
   const report = REPORTERS[format]({
     ...result,
     secrets: flags.showSecrets ? secretOf : undefined,

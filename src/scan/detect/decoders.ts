@@ -1,3 +1,5 @@
+import { Needle } from './needle.js';
+
 /**
  * Encoded keys are still keys. Each decoder has literal markers to search for in raw bytes (the
  * encoded forms of `sk-ant-`), a way to cut the encoded run around a marker, and a decoding of it.
@@ -37,7 +39,7 @@ function stableBase64(literal: string, pad: number): string {
 }
 
 /** Markers for `sk-ant-` in base64 (three alignments), and in base64 of base64 (a Secret of a .env). */
-const BASE64_MARKERS: Buffer[] = (() => {
+const BASE64_MARKERS: Needle[] = (() => {
   const single = new Set<string>();
   for (const pad of [0, 1, 2]) single.add(stableBase64('sk-ant-', pad));
   const all = new Set<string>(single);
@@ -48,18 +50,18 @@ const BASE64_MARKERS: Buffer[] = (() => {
     }
   }
   for (const marker of [...all]) all.add(marker.replaceAll('+', '-').replaceAll('/', '_'));
-  return [...all].map((marker) => Buffer.from(marker, 'latin1'));
+  return [...all].map((marker) => new Needle(marker));
 })();
 
 function base64Runs(buf: Buffer, from: number, to: number): EncodedRun[] {
   const runs: EncodedRun[] = [];
   const seen = new Set<number>();
   for (const marker of BASE64_MARKERS) {
-    let at = buf.indexOf(marker, from);
+    let at = marker.indexIn(buf, from);
     while (at !== -1 && at < to) {
       let start = at;
       while (start > 0 && at - start < MAX_RUN && B64[buf[start - 1]!] === 1) start--;
-      let end = at + marker.length;
+      let end = at + marker.literal.length;
       while (end < buf.length && end - at < MAX_RUN && B64[buf[end]!] === 1) end++;
       while (end < buf.length && buf[end] === EQUALS && end - at < MAX_RUN) end++;
       if (!seen.has(start)) {
@@ -71,7 +73,7 @@ function base64Runs(buf: Buffer, from: number, to: number): EncodedRun[] {
           runs.push({ encoding: 'base64', start, end, decoded: Buffer.from(text.slice(shift), 'base64') });
         }
       }
-      at = buf.indexOf(marker, end);
+      at = marker.indexIn(buf, end);
     }
   }
   return runs;
@@ -108,7 +110,7 @@ function jsonUnescape(text: string): Buffer {
 
 interface TextDecoder {
   encoding: EncodedRun['encoding'];
-  markers: Buffer[];
+  markers: Needle[];
   charset: Uint8Array;
   decode: (text: string) => Buffer;
 }
@@ -117,13 +119,13 @@ interface TextDecoder {
 const TEXT_DECODERS: TextDecoder[] = [
   {
     encoding: 'url',
-    markers: ['sk%2Dant%2D', 'sk%2dant%2d'].map((m) => Buffer.from(m, 'latin1')),
+    markers: ['sk%2Dant%2D', 'sk%2dant%2d'].map((m) => new Needle(m)),
     charset: PERCENT_RUN,
     decode: percentDecode,
   },
   {
     encoding: 'json-escape',
-    markers: ['sk\\u002dant\\u002d', 'sk\\u002Dant\\u002D'].map((m) => Buffer.from(m, 'latin1')),
+    markers: ['sk\\u002dant\\u002d', 'sk\\u002Dant\\u002D'].map((m) => new Needle(m)),
     charset: JSON_RUN,
     decode: jsonUnescape,
   },
@@ -132,9 +134,9 @@ const TEXT_DECODERS: TextDecoder[] = [
 function textRuns(buf: Buffer, from: number, to: number, decoder: TextDecoder): EncodedRun[] {
   const runs: EncodedRun[] = [];
   for (const marker of decoder.markers) {
-    let at = buf.indexOf(marker, from);
+    let at = marker.indexIn(buf, from);
     while (at !== -1 && at < to) {
-      let end = at + marker.length;
+      let end = at + marker.literal.length;
       while (end < buf.length && end - at < MAX_RUN && decoder.charset[buf[end]!] === 1) end++;
       // Decode a few bytes before the marker too, so the key's left boundary is judged on decoded
       // text (`%3Dsk%2Dant…` is `=sk-ant…`, a boundary; `xsk%2Dant…` is glued).
@@ -143,7 +145,7 @@ function textRuns(buf: Buffer, from: number, to: number, decoder: TextDecoder): 
       while (lead > 0 && at - lead < 6 && decoder.charset[buf[lead - 1]!] === 1) lead--;
       const decoded = decoder.decode(buf.toString('latin1', lead, end));
       runs.push({ encoding: decoder.encoding, start, end, decoded });
-      at = buf.indexOf(marker, end);
+      at = marker.indexIn(buf, end);
     }
   }
   return runs;

@@ -1,3 +1,4 @@
+import { Needle } from './needle.js';
 import { isPlaceholderBody } from './placeholders.js';
 import { classify, MAX_BODY, type Rule } from './rules.js';
 
@@ -10,6 +11,7 @@ export interface KeyMatch {
 }
 
 export const PREFIX = Buffer.from('sk-ant-', 'latin1');
+const PREFIX_NEEDLE = new Needle(PREFIX);
 
 const TOKEN = new Uint8Array(256);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-') TOKEN[ch.charCodeAt(0)] = 1;
@@ -79,14 +81,14 @@ export function matchAt(buf: Uint8Array, at: number, floor = 0, limit = buf.leng
 /** Every plain-text key in buf[from, to). Literal search first, then a bounded look at each hit. */
 export function findKeys(buf: Buffer, from = 0, to = buf.length): KeyMatch[] {
   const matches: KeyMatch[] = [];
-  let at = buf.indexOf(PREFIX, from);
+  let at = PREFIX_NEEDLE.indexIn(buf, from);
   while (at !== -1 && at < to) {
     const match = matchAt(buf, at, 0, buf.length);
     if (match) {
       matches.push(match);
-      at = buf.indexOf(PREFIX, match.end);
+      at = PREFIX_NEEDLE.indexIn(buf, match.end);
     } else {
-      at = buf.indexOf(PREFIX, at + 1);
+      at = PREFIX_NEEDLE.indexIn(buf, at + 1);
     }
   }
   return matches;

@@ -1,4 +1,4 @@
-import type { Finding } from '../finding.js';
+import { type Finding, SEVERITIES } from '../finding.js';
 import { type Palette, plain, type ReportInput } from './report.js';
 
 export function formatBytes(bytes: number): string {
@@ -67,7 +67,9 @@ export function formatText(input: ReportInput): string {
   } else {
     const counts = new Map<string, number>();
     for (const f of input.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    const breakdown = [...counts].map(([sev, n]) => `${n} ${sev}`).join(', ');
+    const breakdown = SEVERITIES.filter((sev) => counts.has(sev))
+      .map((sev) => `${counts.get(sev)} ${sev}`)
+      .join(', ');
     out.push(
       c.red(c.bold(`✖ ${plural(input.findings.length, 'finding')}`)) +
         ` (${breakdown}) in ${plural(byPath.size, 'file')} · ${scanned}${tail}`,

@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
-import { type ContentLocation, type ContentResult, scanBuffer, scanChunks } from '../content.js';
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { type ContentLocation, type ContentResult, ContentScanner, scanBuffer } from '../content.js';
 import type { Finding } from '../finding.js';
 import { archiveKind, expandArchive } from './archive.js';
 import type { ScanTarget } from './source.js';
@@ -16,6 +15,8 @@ export interface FileScanResult {
   allowed: number;
   /** Set when the file could not be read: the reason, for the summary. */
   skipped?: string;
+  /** Set when an archive could not be opened and was scanned as raw bytes instead. */
+  warning?: string;
 }
 
 const SKIP_CODES: Record<string, string> = {
@@ -34,63 +35,104 @@ function merge(results: ContentResult[]): FileScanResult {
   };
 }
 
-function scanArchive(location: ContentLocation, data: Buffer): FileScanResult | undefined {
+/** Scan an archive's members; when it cannot be opened, its raw bytes, with a warning saying so. */
+function scanArchive(location: ContentLocation, data: Buffer): FileScanResult {
+  let members: ReturnType<typeof expandArchive>;
   try {
-    const members = expandArchive(location.path, data);
-    const results = members.map((m) => scanBuffer(m.data, { ...location, path: m.name }));
-    return { ...merge(results), bytes: data.length };
-  } catch {
-    return undefined;
+    members = expandArchive(location.path, data);
+  } catch (error) {
+    const why =
+      (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'expands past the size bound' : 'damaged';
+    return {
+      ...asBytes(data, location),
+      warning: `${location.path}: archive not opened (${why}); scanned as raw bytes`,
+    };
   }
+  const results = members.map((m) => scanBuffer(m.data, { ...location, path: m.name }));
+  return { ...merge(results), bytes: data.length };
 }
+
+const asBytes = (data: Buffer, location: ContentLocation) => merge([scanBuffer(data, location)]);
 
 /** Scan bytes already in memory (a git blob, a staged file): archives opened, the rest as is. */
 export function scanBytes(data: Buffer, location: ContentLocation): FileScanResult {
-  if (archiveKind(data.subarray(0, 512)) && data.length <= MAX_ARCHIVE_BYTES) {
-    const archive = scanArchive(location, data);
-    if (archive) return archive;
+  if (!archiveKind(data.subarray(0, 512))) return asBytes(data, location);
+  if (data.length <= MAX_ARCHIVE_BYTES) return scanArchive(location, data);
+  return {
+    ...asBytes(data, location),
+    warning: `${location.path}: archive not opened (over ${MAX_ARCHIVE_BYTES / 1048576} MB); scanned as raw bytes`,
+  };
+}
+
+/** Read up to `length` bytes at `position` into `into`, looping over short reads. */
+function readFully(fd: number, into: Buffer, length: number, position: number): number {
+  let have = 0;
+  while (have < length) {
+    const n = readSync(fd, into, have, length - have, position + have);
+    if (n === 0) break;
+    have += n;
   }
-  return merge([scanBuffer(data, location)]);
+  return have;
+}
+
+/**
+ * One read buffer per thread, reused for every small file: allocating a fresh buffer per file costs
+ * more (page faults on new memory) than reading the file. Nothing keeps a reference to it after a
+ * file is scanned: findings hold strings, never slices of the input.
+ */
+let scratch: Buffer | undefined;
+
+function scanOpenFile(fd: number, size: number, location: ContentLocation): FileScanResult {
+  if (size <= CHUNK_SIZE) {
+    scratch ??= Buffer.allocUnsafe(CHUNK_SIZE);
+    const length = readFully(fd, scratch, size, 0);
+    return scanBytes(scratch.subarray(0, length), location);
+  }
+  const head = Buffer.alloc(512);
+  readFully(fd, head, 512, 0);
+  if (archiveKind(head) && size <= MAX_ARCHIVE_BYTES) {
+    const data = Buffer.allocUnsafe(size);
+    return scanArchive(location, data.subarray(0, readFully(fd, data, size, 0)));
+  }
+  const warning = archiveKind(head)
+    ? `${location.path}: archive not opened (over ${MAX_ARCHIVE_BYTES / 1048576} MB); scanned as raw bytes`
+    : undefined;
+  // Streamed: memory stays at one chunk plus the scanner's window, whatever the file's size. Each
+  // chunk is a fresh buffer because the scanner may keep a reference to the last one.
+  const scanner = new ContentScanner(location);
+  for (let position = 0; ; ) {
+    const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+    const n = readFully(fd, chunk, CHUNK_SIZE, position);
+    if (n === 0) break;
+    scanner.push(n === CHUNK_SIZE ? chunk : chunk.subarray(0, n));
+    position += n;
+  }
+  return { ...merge([scanner.end()]), ...(warning ? { warning } : {}) };
 }
 
 /**
  * Scan one file of the work tree. Symbolic links are not followed (what they point to inside the
  * tree is scanned in its own right); files that cannot be read are reported as skipped, never fatal.
+ * Synchronous on purpose: on a warm cache a blocking read beats a round trip through the thread pool,
+ * and large scans run several of these in worker threads.
  */
-export async function scanFile(target: ScanTarget, location: ContentLocation): Promise<FileScanResult> {
+export function scanFile(target: ScanTarget, location: ContentLocation, maxBytes = 0): FileScanResult {
   const empty = { findings: [], bytes: 0, allowed: 0 };
+  let fd: number | undefined;
   try {
-    const info = await lstat(target.absolute!);
+    const info = lstatSync(target.absolute!);
     if (info.isSymbolicLink()) return { ...empty, skipped: 'symbolic link (not followed)' };
     if (info.isDirectory()) return { ...empty, skipped: 'a directory (submodule?)' };
     if (!info.isFile()) return { ...empty, skipped: 'not a regular file' };
     if (info.size === 0) return empty;
-    if (info.size <= CHUNK_SIZE) {
-      const handle = await open(target.absolute!, 'r');
-      let data: Buffer;
-      try {
-        data = await handle.readFile();
-      } finally {
-        await handle.close();
-      }
-      return scanBytes(data, location);
-    }
-    const head = Buffer.alloc(512);
-    const handle = await open(target.absolute!, 'r');
-    try {
-      await handle.read(head, 0, 512, 0);
-    } finally {
-      await handle.close();
-    }
-    if (archiveKind(head) && info.size <= MAX_ARCHIVE_BYTES) {
-      const { readFile } = await import('node:fs/promises');
-      const archive = scanArchive(location, await readFile(target.absolute!));
-      if (archive) return archive;
-    }
-    const stream = createReadStream(target.absolute!, { highWaterMark: CHUNK_SIZE });
-    return merge([await scanChunks(stream as AsyncIterable<Buffer>, location)]);
+    if (maxBytes > 0 && info.size > maxBytes) return { ...empty, skipped: 'larger than scan.maxFileSizeMB' };
+    fd = openSync(target.absolute!, 'r');
+    // The size again from the open file: it may have changed since lstat.
+    return scanOpenFile(fd, fstatSync(fd).size, location);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     return { ...empty, skipped: SKIP_CODES[code] ?? `unreadable (${code || (error as Error).message})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

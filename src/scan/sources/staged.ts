@@ -29,13 +29,22 @@ export function parseStagedRaw(raw: string): StagedBlob[] {
   return blobs;
 }
 
-/** What is staged: the blobs in the index for every added/copied/modified/renamed path. */
-export async function listStaged(cwd: string): Promise<{ root: string; blobs: StagedBlob[] }> {
-  const root = await findWorkTree(cwd);
+/**
+ * What is staged: the blobs in the index for every added/copied/modified/renamed path, limited to
+ * `paths` when given (relative to cwd, as the pre-commit framework passes file names).
+ */
+export async function listStaged(
+  cwd: string,
+  paths: string[] = [],
+  workTree?: string | null,
+): Promise<{ root: string; blobs: StagedBlob[] }> {
+  const root = workTree === undefined ? await findWorkTree(cwd) : (workTree ?? undefined);
   if (!root) throw new InputError('--staged needs a git work tree, and this is not one.');
-  const { stdout } = await runGit(['diff', '--cached', '--raw', '-z', '--no-renames', '--diff-filter=ACMR'], {
-    cwd: root,
-  });
+  // Run from cwd so pathspecs mean what the user typed; git still prints paths from the root.
+  const { stdout } = await runGit(
+    ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR', '--', ...paths],
+    { cwd },
+  );
   return { root, blobs: parseStagedRaw(stdout.toString('utf8')) };
 }
 

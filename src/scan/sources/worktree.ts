@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { InputError } from '../../shared/errors.js';
@@ -11,6 +12,8 @@ export interface WorktreeOptions {
   paths: string[];
   /** Scan everything under the paths, ignored files included (but never `.git`). */
   noGitignore?: boolean;
+  /** The work tree of cwd when already known (null: none), saving a git call. */
+  workTree?: string | null;
 }
 
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
@@ -56,14 +59,15 @@ async function walk(
 ): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    // Synchronous: on a warm cache this is several times faster than a thread-pool round trip per folder.
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   let scoped = rules;
   if (honourIgnores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
     try {
-      const text = await readFile(join(dir, '.gitignore'), 'utf8');
+      const text = readFileSync(join(dir, '.gitignore'), 'utf8');
       scoped = [...rules, { base: dir, ig: ignore().add(text) }];
     } catch {
       // an unreadable .gitignore ignores nothing
@@ -94,10 +98,21 @@ export async function listWorktree(options: WorktreeOptions): Promise<TargetList
   const firstDir = (await stat(absolute[0]!).catch(() => undefined))?.isDirectory()
     ? absolute[0]!
     : resolve(absolute[0]!, '..');
-  const top = await findWorkTree(firstDir);
+  const top =
+    firstDir === resolve(options.cwd) && options.workTree !== undefined
+      ? (options.workTree ?? undefined)
+      : await findWorkTree(firstDir);
   const inside = top !== undefined && absolute.every((p) => !relative(top, p).startsWith('..'));
   if (inside && !options.noGitignore) {
-    return { targets: await gitFiles(top, absolute), root: top, warnings: [] };
+    const targets = await gitFiles(top, absolute);
+    // A file named on the command line is scanned even when ignored, as ripgrep does: the user asked.
+    const listed = new Set(targets.map((t) => t.absolute));
+    for (const full of absolute) {
+      if (!listed.has(full) && !(await lstat(full)).isDirectory()) {
+        targets.push({ path: toPosix(relative(top, full)), absolute: full });
+      }
+    }
+    return { targets, root: top, warnings: [] };
   }
   const root = inside ? top : options.cwd;
   const targets: ScanTarget[] = [];

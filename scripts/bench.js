@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- worktree|history|staged|all]: performance checks of keyguard on generated data
+// npm run bench [-- worktree|history|staged|doctor|all]: performance checks of keyguard on generated data
 // under bench-data/ (git-ignored, reused between runs). Prints the numbers; exits 0 (it measures,
 // the targets are for people to compare against).
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { ROOT } from './bench-util.js';
 const SUITES = {
   worktree: async () => (await import('./bench-worktree.js')).benchWorktree(),
   staged: async () => (await import('./bench-staged.js')).benchStaged(),
+  doctor: async () => (await import('./bench-doctor.js')).benchDoctor(),
   history: async () => {
     // The history benchmark lives in its own file, written with the history scanner.
     const file = join(ROOT, 'scripts', 'bench-history.js');
@@ -25,10 +26,10 @@ const SUITES = {
 };
 
 const which = process.argv[2] ?? 'all';
-const names = which === 'all' ? ['worktree', 'staged', 'history'] : [which];
+const names = which === 'all' ? ['worktree', 'staged', 'history', 'doctor'] : [which];
 for (const name of names) {
   if (!SUITES[name]) {
-    process.stderr.write(`bench: unknown suite "${name}" (worktree, history, staged or all)\n`);
+    process.stderr.write(`bench: unknown suite "${name}" (worktree, history, staged, doctor or all)\n`);
     process.exitCode = 2;
     break;
   }

@@ -34,6 +34,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .description('Find, check and rotate Anthropic API keys.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError()
+    // Lets `rotate status --format json` reach the subcommand instead of rotate's own --format.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.out(text),

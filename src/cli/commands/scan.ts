@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { LoadedConfig } from '../../config/types.js';
+import { stagedRefusal } from '../../hook/message.js';
 import { DEFAULT_BASELINE } from '../../scan/baseline.js';
 import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
 import { FORMATS, type Format } from '../../scan/report/report.js';
@@ -178,5 +179,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
   if (flags.output && !flags.quiet) {
     ctx.err(`keyguard: ${result.findings.length} finding(s); report written to ${flags.output}\n`);
   }
-  return result.findings.some(counts) ? 1 : 0;
+  const failed = result.findings.some(counts);
+  if (failed && flags.staged && !flags.quiet) ctx.err(stagedRefusal(ctx.io.env.GIT_INDEX_FILE !== undefined));
+  return failed ? 1 : 0;
 }

@@ -151,6 +151,11 @@ function textRuns(buf: Buffer, from: number, to: number, decoder: TextDecoder): 
   return runs;
 }
 
+/** Every literal whose presence lets findEncodedRuns return a run (history's prefilter needs them). */
+export function encodedMarkers(): Buffer[] {
+  return [...BASE64_MARKERS, ...TEXT_DECODERS.flatMap((decoder) => decoder.markers)].map((needle) => needle.literal);
+}
+
 /** Every encoded run in buf[from, to) that may hold a key. */
 export function findEncodedRuns(buf: Buffer, from = 0, to = buf.length): EncodedRun[] {
   const runs = base64Runs(buf, from, to);

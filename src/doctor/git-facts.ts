@@ -1,0 +1,78 @@
+import { runGit, splitNul } from '../shared/git.js';
+
+/**
+ * Thin runners over the git commands the checks rely on, each paired with a pure parser, so git's
+ * own rules (nested .gitignore, negations, info/exclude, core.excludesFile) decide, not ours.
+ */
+
+/** Which of `paths` git would ignore. `--no-index` judges the rules even for tracked files. */
+export async function ignoredPaths(root: string, paths: string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const { stdout } = await runGit(['check-ignore', '--no-index', '-z', '--stdin'], {
+    cwd: root,
+    input: `${paths.join('\0')}\0`,
+    okCodes: [1],
+  });
+  return new Set(splitNul(stdout));
+}
+
+/** Every path in the index. */
+export async function trackedPaths(root: string): Promise<string[]> {
+  return splitNul((await runGit(['ls-files', '-z', '--cached'], { cwd: root })).stdout);
+}
+
+/** Files git would see: tracked, plus untracked and not ignored. */
+export async function visiblePaths(root: string): Promise<string[]> {
+  const { stdout } = await runGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'], {
+    cwd: root,
+  });
+  return [...new Set(splitNul(stdout))];
+}
+
+export interface AddedFile {
+  commit: string;
+  path: string;
+}
+
+/**
+ * Parse `git log -z --name-only --format=%x01%H`: records start with \x01, the commit id ends with
+ * NUL, then a newline and NUL-separated paths. A pure function.
+ */
+export function parseNameLog(text: string): AddedFile[] {
+  const out: AddedFile[] = [];
+  for (const record of text.split('\x01')) {
+    if (!record) continue;
+    const end = record.indexOf('\0');
+    const commit = (end === -1 ? record : record.slice(0, end)).trim();
+    if (!commit) continue;
+    const rest = end === -1 ? '' : record.slice(end + 1);
+    for (const raw of rest.split('\0')) {
+      const path = raw.replace(/^\n/, '');
+      if (path) out.push({ commit, path });
+    }
+  }
+  return out;
+}
+
+/** Pathspecs for env-file names at any depth, so git filters history instead of us. */
+export const ENV_PATHSPECS = [':(glob)**/.env', ':(glob)**/.env.*', ':(glob)**/*.env'];
+
+/** Commits (from `revs`) that added a file matching an env-file name. */
+export async function envFilesAdded(root: string, revs: string[]): Promise<AddedFile[]> {
+  const { stdout } = await runGit(
+    ['log', ...revs, '--diff-filter=A', '--name-only', '-z', '--format=%x01%H', '--', ...ENV_PATHSPECS],
+    { cwd: root },
+  );
+  return parseNameLog(stdout.toString('utf8'));
+}
+
+/** True when the repository has at least one commit (a fresh `git init` has none). */
+export async function hasCommits(root: string): Promise<boolean> {
+  const { code } = await runGit(['rev-parse', '-q', '--verify', 'HEAD'], { cwd: root, okCodes: [1, 128] });
+  return code === 0;
+}
+
+/** The hooks folder git runs hooks from (honours core.hooksPath), relative paths resolved by caller. */
+export async function hooksDir(root: string): Promise<string> {
+  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root })).stdout.toString('utf8').trim();
+}

@@ -76,9 +76,14 @@ export const STORE_SCHEMAS: Record<string, JsonSchema> = {
     'Azure Key Vault (@azure/keyvault-secrets + @azure/identity).',
     {
       vaultUrl: str('Vault URL, e.g. https://my-vault.vault.azure.net.'),
-      name: str('Secret name.'),
+      name: str('Secret name in the vault.'),
       field,
-      disableOldVersion: { type: 'boolean', description: 'Disable the old secret version on --finish.' },
+      disableOldVersion: {
+        type: 'boolean',
+        default: false,
+        description:
+          'When the rotation is finished, disable the secret version holding the old key (needs update permission).',
+      },
     },
     ['vaultUrl', 'name'],
   ),
@@ -86,12 +91,14 @@ export const STORE_SCHEMAS: Record<string, JsonSchema> = {
     'vault',
     'HashiCorp Vault KV version 2 (plain HTTP).',
     {
-      address: str('Vault address (default: VAULT_ADDR).'),
+      address: str('Vault address, e.g. https://vault.example.com:8200 (default: VAULT_ADDR).'),
       namespace: str('Vault Enterprise namespace (X-Vault-Namespace).'),
       mount: str('KV v2 mount point.', { default: 'secret' }),
       path: str('Secret path under the mount.'),
       field: str('Key in the secret data that holds the API key.', { default: 'ANTHROPIC_API_KEY' }),
-      tokenFile: str('File holding the Vault token (default: VAULT_TOKEN, then ~/.vault-token).'),
+      tokenFile: str(
+        'File holding the Vault token, relative to the config file; read when VAULT_TOKEN is not set (default: ~/.vault-token).',
+      ),
     },
     ['path'],
   ),
@@ -99,10 +106,10 @@ export const STORE_SCHEMAS: Record<string, JsonSchema> = {
     'doppler',
     'Doppler (REST API).',
     {
-      project: str('Doppler project.'),
+      project: str('Doppler project. The token comes from DOPPLER_TOKEN.'),
       config: str('Doppler config (environment), e.g. prd.'),
-      name: str('Secret name.', { default: 'ANTHROPIC_API_KEY' }),
-      apiUrl: str('API base URL override (tests).'),
+      name: str('Secret name in the config.', { default: 'ANTHROPIC_API_KEY' }),
+      apiUrl: str('API base URL (default: https://api.doppler.com); override for tests or a proxy.'),
     },
     ['project', 'config'],
   ),

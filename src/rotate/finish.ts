@@ -53,6 +53,7 @@ export async function deactivateOldKey(
   const target = request.archive ? 'archived' : 'inactive';
   const updated = await deps.call(`set the old key ${target}`, () => admin.setStatus(id!, target));
   log(`✓ old key ${state.oldKey.hint} (${id}) is now ${updated.status}`);
+  await retireOldVersion(deps, log);
   await deps.trail.recordLate({
     action: 'OldKeyDeactivated',
     environment: request.environment,
@@ -69,6 +70,22 @@ export async function deactivateOldKey(
   };
   await writeState(deps.stateDir, next);
   return updated.status;
+}
+
+/**
+ * Stores that keep versions may disable the one holding the old key (GCP always, Azure with
+ * `disableOldVersion`). The key is already inactive, so a failure here is reported, not fatal.
+ */
+async function retireOldVersion(deps: FinishDeps, log: (line: string) => void): Promise<void> {
+  const { store, state } = deps;
+  const old = state.previousVersion;
+  if (!store.retire || !old) return;
+  try {
+    await deps.call(`disable the old version ${old.id}`, () => store.retire!(old));
+    log(`✓ ${store.locator}: old version ${old.id} retired`);
+  } catch (error) {
+    log(`! ${store.locator}: could not retire old version ${old.id}: ${(error as Error).message}`);
+  }
 }
 
 /** `rotate --finish`: end the overlap of the environment's last successful rotation. */

@@ -7,7 +7,18 @@ import { makeKey } from '../../src/scan/detect/keygen.js';
 import { spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../servers/anthropic.js';
-import { awsFixture, gcpFixture, startFakeAws, startFakeGcp } from '../servers/index.js';
+import {
+  awsFixture,
+  azureFixture,
+  dopplerFixture,
+  gcpFixture,
+  startFakeAws,
+  startFakeAzure,
+  startFakeDoppler,
+  startFakeGcp,
+  startFakeVault,
+  vaultFixture,
+} from '../servers/index.js';
 
 /**
  * One end-to-end rotation per store: the real bin, the store's real client against its fake server,
@@ -200,6 +211,48 @@ describe('keyguard rotate through each store (real bin, fake servers)', () => {
     expect(r.exitCode).toBe(0);
     const data = JSON.parse(readFileSync(secrets, 'utf8'));
     expect(data.versions[data.labels.current]).toBe(r.newKey);
+    expect(api.key(r.oldId)?.status).toBe('inactive');
+    checkTrail(r, SUCCESS);
+  });
+
+  it('azure: a new Key Vault secret version through the real SDK (bearer challenge)', async () => {
+    const azure = await startFakeAzure();
+    closers.push(() => azure.close());
+    const fixture = azureFixture(azure, 'anthropic-api-key');
+    const r = await rotateThrough(fixture.config, fixture.env, (oldKey) => {
+      azure.put('anthropic-api-key', oldKey);
+    });
+    expect(r.stderr).toMatch(/promoted/);
+    expect(r.exitCode).toBe(0);
+    expect(azure.current('anthropic-api-key')?.value).toBe(r.newKey);
+    expect(api.key(r.oldId)?.status).toBe('inactive');
+    checkTrail(r, SUCCESS);
+  });
+
+  it('vault: a new KV v2 version', async () => {
+    const vault = await startFakeVault();
+    closers.push(() => vault.close());
+    const fixture = vaultFixture(vault, 'prod/anthropic');
+    const r = await rotateThrough(fixture.config, fixture.env, (oldKey) => {
+      vault.put('prod/anthropic', { ANTHROPIC_API_KEY: oldKey, OTHER: 'kept' });
+    });
+    expect(r.stderr).toMatch(/promoted/);
+    expect(r.exitCode).toBe(0);
+    expect(vault.current('prod/anthropic')).toEqual({ ANTHROPIC_API_KEY: r.newKey, OTHER: 'kept' });
+    expect(api.key(r.oldId)?.status).toBe('inactive');
+    checkTrail(r, SUCCESS);
+  });
+
+  it('doppler: the secret of a config, updated over REST', async () => {
+    const doppler = await startFakeDoppler();
+    closers.push(() => doppler.close());
+    const fixture = dopplerFixture(doppler, 'backend', 'prd');
+    const r = await rotateThrough(fixture.config, fixture.env, (oldKey) => {
+      doppler.put('backend', 'prd', 'ANTHROPIC_API_KEY', oldKey);
+    });
+    expect(r.stderr).toMatch(/promoted/);
+    expect(r.exitCode).toBe(0);
+    expect(doppler.raw('backend', 'prd', 'ANTHROPIC_API_KEY')).toBe(r.newKey);
     expect(api.key(r.oldId)?.status).toBe('inactive');
     checkTrail(r, SUCCESS);
   });

@@ -123,6 +123,17 @@ describe('rotate: happy path', () => {
     expect(t.anthropic.status(t.oldId)).toBe('inactive');
     expect((await t.actions()).at(-1)).toBe('OldKeyDeactivated');
     expect((await readState(t.stateDir, 'prod'))?.phase).toBe('finished');
+    expect(t.store.versions.find((v) => v.id === 'v1')!.labels).toContain('DISABLED');
+    t.invariants();
+  });
+
+  it('a store that cannot retire the old version does not undo the finished rotation', async () => {
+    const t = setup();
+    t.store.fail('retire');
+    const run = await t.go({ deactivateOld: true });
+    expect(run.code).toBe(0);
+    expect(t.anthropic.status(t.oldId)).toBe('inactive');
+    expect(t.logs.join('\n')).toMatch(/could not retire old version v1/);
     t.invariants();
   });
 

@@ -1,7 +1,15 @@
 import type { CurrentSecret, SecretStore, SecretVersion } from '../../src/rotate/stores/store.js';
 import { StoreError } from '../../src/shared/errors.js';
 
-export type StoreStep = 'preflight' | 'readCurrent' | 'readVersion' | 'stage' | 'promote' | 'rollback' | 'abandon';
+export type StoreStep =
+  | 'preflight'
+  | 'readCurrent'
+  | 'readVersion'
+  | 'stage'
+  | 'promote'
+  | 'rollback'
+  | 'abandon'
+  | 'retire';
 
 interface Fault {
   transient: boolean;
@@ -61,6 +69,12 @@ export class MemoryStore implements SecretStore {
   private label(id: string, label: string): void {
     for (const v of this.versions) v.labels = v.labels.filter((l) => l !== label);
     this.versions.find((v) => v.id === id)!.labels.push(label);
+  }
+
+  /** Disables an old version, like GCP's DisableSecretVersion. */
+  async retire(old: SecretVersion): Promise<void> {
+    this.enter('retire');
+    this.versions.find((v) => v.id === old.id)!.labels.push('DISABLED');
   }
 
   async preflight(): Promise<void> {

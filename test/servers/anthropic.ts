@@ -128,7 +128,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       return;
     }
     const caller = secret ? [...keys.values()].find((k) => k.secret === secret) : undefined;
-    if (!caller || caller.status !== 'active') {
+    if (caller?.status !== 'active') {
       sendError(res, 401, 'invalid x-api-key');
       return;
     }

@@ -1,7 +1,10 @@
 import type { StoreConfig } from '../../src/config/types.js';
 import type { StoreContext } from '../../src/rotate/stores/store.js';
 import type { FakeAws } from './aws.js';
+import type { FakeAzure } from './azure.js';
+import type { FakeDoppler } from './doppler.js';
 import type { FakeGcp } from './gcp.js';
+import type { FakeVault } from './vault.js';
 
 /**
  * How to point keyguard at a fake store: the StoreConfig to put in keyguard.config.json, the
@@ -58,3 +61,38 @@ export function gcpFixture(
 
 export { type AwsFault, type FakeAws, startFakeAws } from './aws.js';
 export { type FakeGcp, type GcpFault, startFakeGcp } from './gcp.js';
+
+/** The azure store against startFakeAzure(): a static test token (KEYGUARD_AZURE_TEST_TOKEN), loopback only. */
+export function azureFixture(
+  fake: FakeAzure,
+  name: string,
+  extra: { field?: string; disableOldVersion?: boolean } = {},
+): StoreFixture<Extract<StoreConfig, { type: 'azure' }>> {
+  const { config, env } = fake.storeFor({ name, ...extra });
+  return { config, env, context: storeContext(env) };
+}
+
+/** The vault store against startFakeVault(): address in the config, VAULT_TOKEN in the env. */
+export function vaultFixture(
+  fake: FakeVault,
+  path: string,
+  extra: { field?: string; mount?: string } = {},
+): StoreFixture<Extract<StoreConfig, { type: 'vault' }>> {
+  const { config, env } = fake.storeFor({ path, ...extra });
+  return { config, env, context: storeContext(env) };
+}
+
+/** The doppler store against startFakeDoppler(): apiUrl in the config, DOPPLER_TOKEN in the env. */
+export function dopplerFixture(
+  fake: FakeDoppler,
+  project: string,
+  config: string,
+  name?: string,
+): StoreFixture<Extract<StoreConfig, { type: 'doppler' }>> {
+  const fixture = fake.storeFor({ project, config, ...(name ? { name } : {}) });
+  return { ...fixture, context: storeContext(fixture.env) };
+}
+
+export { type AzureRoute, type FakeAzure, startFakeAzure } from './azure.js';
+export { type DopplerRoute, type FakeDoppler, startFakeDoppler } from './doppler.js';
+export { type FakeVault, startFakeVault, type VaultRoute } from './vault.js';

@@ -1,11 +1,157 @@
 import type { StoreConfig } from '../../config/types.js';
-import { ConfigError } from '../../shared/errors.js';
-import type { SecretStore, StoreContext } from './store.js';
+import { ConfigError, StoreError } from '../../shared/errors.js';
+import { fingerprint } from '../../shared/fingerprint.js';
+import { scrub } from './scrub.js';
+import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
+import { fetchWithTimeout, isTransientStatus } from './store-http.js';
 
-// Issue #6 builds this store.
-export async function createDopplerStore(
-  _config: Extract<StoreConfig, { type: 'doppler' }>,
-  _context: StoreContext,
-): Promise<SecretStore> {
-  throw new ConfigError('the doppler store is not available in this build yet.');
+type DopplerConfig = Extract<StoreConfig, { type: 'doppler' }>;
+
+/**
+ * Doppler, over its REST API with fetch rather than @dopplerhq/node-sdk 1.3.0. The store needs two
+ * routes, and the SDK gets in the way of both safety rules of a store: its HTTP layer has no timeout
+ * or abort signal (a hung API would hang the rotation), it console.log()s network errors (output
+ * that bypasses keyguard's single process boundary), it silently retries the secrets write on
+ * 500/503/504 (the engine owns retries), and it JSON.parse()s any error page into a crash. With
+ * fetch, no optional package is needed at all.
+ *
+ * Doppler has no simple per-secret version API (history lives in config logs), so a version id is
+ * a hash of the value: enough to tell the staged value from the previous one, and no more revealing
+ * than the fingerprint keyguard already records. Every write is current at once; rollback writes
+ * the previous value again.
+ */
+export async function createDopplerStore(config: DopplerConfig, context: StoreContext): Promise<SecretStore> {
+  const token = context.env.DOPPLER_TOKEN?.trim();
+  if (!token)
+    throw new ConfigError(
+      'the doppler store needs a token: set DOPPLER_TOKEN (a service token with read/write access).',
+    );
+  const apiUrl = (config.apiUrl ?? 'https://api.doppler.com').replace(/\/+$/, '');
+  const name = config.name ?? 'ANTHROPIC_API_KEY';
+  const locator = `doppler:${config.project}/${config.config}/${name}`;
+  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+  const seen: string[] = [];
+  /** The value a stage() in this process replaced, for abandon(). */
+  let replaced: { staged: string; value: string } | undefined;
+
+  async function call(what: string, target: string, init: RequestInit): Promise<unknown> {
+    const res = await fetchWithTimeout(target, init, context.timeoutMs, `Doppler ${what} of ${locator}`);
+    const text = await res.text();
+    if (!res.ok) throw dopplerError(res.status, text, `Doppler ${what} of ${locator}`, seen);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new StoreError(`Doppler ${what} of ${locator} returned a response that is not JSON.`, { transient: true });
+    }
+  }
+
+  async function read(): Promise<{ raw: string; computed: string }> {
+    const query = new URLSearchParams({ project: config.project, config: config.config, name });
+    const body = (await call('read', `${apiUrl}/v3/configs/config/secret?${query}`, { headers })) as {
+      value?: { raw?: unknown; computed?: unknown };
+    };
+    const { raw, computed } = body?.value ?? {};
+    if (typeof raw !== 'string' || typeof computed !== 'string') {
+      throw new StoreError(`Doppler returned no value for ${locator}.`);
+    }
+    seen.push(raw, computed);
+    return { raw, computed };
+  }
+
+  async function write(value: string): Promise<SecretVersion> {
+    seen.push(value);
+    await call('write', `${apiUrl}/v3/configs/config/secrets`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ project: config.project, config: config.config, secrets: { [name]: value } }),
+    });
+    return versionOf(value);
+  }
+
+  return {
+    type: 'doppler',
+    locator,
+    capabilities: { staging: false, versioned: false },
+
+    async preflight() {},
+
+    async readCurrent(): Promise<CurrentSecret> {
+      const { computed } = await read();
+      return { value: computed, version: versionOf(computed) };
+    },
+
+    async readVersion(versionId) {
+      const { computed } = await read();
+      if (versionOf(computed).id !== versionId) {
+        throw new StoreError(
+          `${locator} no longer holds version ${versionId}; Doppler keeps no readable history of one secret.`,
+        );
+      }
+      return computed;
+    },
+
+    async stage(value) {
+      const current = await read();
+      // Idempotent re-run: the value is already there.
+      if (current.computed === value && current.raw === value) return versionOf(value);
+      if (current.raw !== current.computed) {
+        throw new StoreError(`${locator} references another secret; rotate the secret it refers to instead.`);
+      }
+      const staged = await write(value);
+      replaced = { staged: staged.id, value: current.raw };
+      return staged;
+    },
+
+    async promote() {},
+
+    async rollback(_previous, previousValue, staged) {
+      const current = await read();
+      if (current.computed === previousValue) return versionOf(previousValue);
+      if (versionOf(current.computed).id !== staged.id) throw changedSince();
+      return write(previousValue);
+    },
+
+    /**
+     * The staged value is already current; abandoning it writes back the value the stage replaced.
+     * Doppler keeps no readable per-secret history, so that value is only known to the process that
+     * staged; another process gets a clear error (the engine then rolls back with the old value).
+     */
+    async abandon(staged) {
+      const current = await read();
+      if (versionOf(current.computed).id !== staged.id) {
+        if (replaced?.staged === staged.id && current.computed === replaced.value) return;
+        throw changedSince();
+      }
+      if (replaced?.staged !== staged.id) {
+        throw new StoreError(
+          `cannot undo the write to ${locator} from another process: Doppler keeps no readable history; roll back with the previous value.`,
+        );
+      }
+      await write(replaced.value);
+    },
+  };
+
+  function changedSince(): StoreError {
+    return new StoreError(`${locator} changed after keyguard wrote it; not overwriting it.`);
+  }
+}
+
+function versionOf(value: string): SecretVersion {
+  return { id: `sha256-${fingerprint(value).slice(0, 16)}` };
+}
+
+function dopplerError(status: number, text: string, what: string, seen: readonly string[]): StoreError {
+  let messages: unknown;
+  try {
+    messages = (JSON.parse(text) as { messages?: unknown }).messages;
+  } catch {}
+  const detail = Array.isArray(messages) ? scrub(messages.join('; '), seen) : '';
+  if (status === 401) return new StoreError(`${what} failed: the token was rejected (401); check DOPPLER_TOKEN.`);
+  if (status === 403) {
+    return new StoreError(`${what} failed: forbidden (403); DOPPLER_TOKEN needs read/write access to this config.`);
+  }
+  if (status === 404) return new StoreError(`${what} failed: no such project, config or secret (404).`);
+  return new StoreError(`${what} failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, {
+    transient: isTransientStatus(status),
+  });
 }

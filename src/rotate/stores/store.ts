@@ -55,7 +55,9 @@ export interface SecretStore {
   /**
    * Drop a staged version that was never promoted. Without staging (capabilities.staging false) the staged
    * value is already live, so abandon puts the value before it back (GCP: re-adds the previous version;
-   * dotenv: only within the run that staged it, else it throws and rollback() is the way back).
+   * azure, vault: write back the version the stage replaced; dotenv, doppler: only within the run that
+   * staged it, else it throws and rollback() is the way back). It throws rather than overwrite a value
+   * someone wrote after keyguard.
    */
   abandon(staged: SecretVersion): Promise<void>;
   /** Optional: disable the old version once the rotation is finished (GCP, Azure). */

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { Palette } from '../scan/report/report.js';
 
 /** Everything the CLI may touch of its process, passed in so the whole CLI is a function. */
 export interface CliIO {
@@ -28,15 +28,28 @@ export interface CommandContext {
   err: (text: string) => void;
   setExitCode: (code: number) => void;
   /** Colours for stdout (off unless stdout is a TTY, and off with NO_COLOR or --no-color). */
-  color: () => ChalkInstance;
+  color: () => Palette;
 }
 
-export function colorFor(io: CliIO, argv: string[]): ChalkInstance {
+const ansi = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
+
+/** Basic 16-colour ANSI: the six styles keyguard uses, without a dependency on the start-up path. */
+const COLORS: Palette = {
+  red: ansi(31, 39),
+  green: ansi(32, 39),
+  yellow: ansi(33, 39),
+  cyan: ansi(36, 39),
+  dim: ansi(2, 22),
+  bold: ansi(1, 22),
+};
+const PLAIN: Palette = { red: String, green: String, yellow: String, cyan: String, dim: String, bold: String };
+
+export function colorFor(io: CliIO, argv: string[]): Palette {
   // An explicit "no" (--no-color, NO_COLOR) always wins; FORCE_COLOR only overrides the terminal check.
   const refused = argv.includes('--no-color') || io.env.NO_COLOR !== undefined;
   const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0';
   const terminal = Boolean(io.stdoutIsTTY) && io.env.TERM !== 'dumb' && !argv.includes('--output');
-  return new Chalk({ level: !refused && (terminal || forced) ? 1 : 0 });
+  return !refused && (terminal || forced) ? COLORS : PLAIN;
 }
 
 /** Read all of stdin (bounded by the caller's need; scan streams instead). */

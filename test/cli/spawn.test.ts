@@ -34,6 +34,25 @@ describe('the real bin', () => {
     expect(missing).toEqual({ exitCode: 2, stdout: '', stderr: 'keyguard: path missing-dir does not exist.\n' });
   });
 
+  it('runs through its shebang, and Node 20 does not take --env-file for its own flag', async () => {
+    const dir = tempDir();
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(BIN, ['check', '--env-file', 'missing.env'], {
+        cwd: dir,
+        env: { ...GIT_ENV, NO_COLOR: '1' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^keyguard: .*missing\.env/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('scans 5 MB of piped stdin with a key near the end', async () => {
     const key = makeKey('oat01');
     const line = `${'x'.repeat(99)}\n`;

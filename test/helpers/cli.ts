@@ -24,7 +24,8 @@ export function spawnCli(
   options: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    // As the bin's shebang does: `--` keeps Node 20 from reading our --env-file flag as its own.
+    const child = spawn(process.execPath, ['--', BIN, ...argv], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...GIT_ENV, NO_COLOR: '1', CI: 'true', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

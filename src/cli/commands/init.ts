@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { initSteps } from '../../init/steps.js';
 import { UsageError } from '../../shared/errors.js';
 import { findWorkTree } from '../../shared/git.js';
 import type { CommandContext } from '../io.js';
@@ -57,6 +56,8 @@ export function registerInit(program: Command, ctx: CommandContext): void {
 async function runInit(ctx: CommandContext, flags: InitFlags): Promise<void> {
   const top = await findWorkTree(ctx.io.cwd);
   const root = top ?? ctx.io.cwd;
+  // Loaded here, not at start-up: init pulls in doctor and hook code that other commands never need.
+  const { initSteps } = await import('../../init/steps.js');
   const steps = initSteps({ root, git: top !== undefined, hook: flags.hook, manager: flags.manager });
   const plans = [];
   for (const step of steps) plans.push({ step, ...(await step.plan()) });

@@ -158,15 +158,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
     atOrAbove(f.severity, failOn) && (!flags.onlyActive || f.verification?.status === 'active');
   if (flags.onlyActive && !flags.verify) throw new UsageError('--only-active needs --verify.');
   const format = flags.format as Format;
-  const chalk = ctx.color();
-  const palette = {
-    red: chalk.red,
-    yellow: chalk.yellow,
-    cyan: chalk.cyan,
-    dim: chalk.dim,
-    bold: chalk.bold,
-    green: chalk.green,
-  };
+  const palette = ctx.color();
   const { REPORTERS } = await import('../../scan/report/index.js');
   const report = REPORTERS[format]({
     ...result,

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { detect } from '../../scan/detect/detector.js';
 import { formatTrace, TRACE_FORMATS, type TraceFormat } from '../../scan/history/trace-report.js';
 import { InputError, UsageError } from '../../shared/errors.js';
 import { fingerprint, isFingerprint } from '../../shared/fingerprint.js';
@@ -29,7 +28,8 @@ Exit codes:
 `;
 
 /** The one key in some text (stdin or a file), as its fingerprint. The key itself stays here. */
-function fingerprintOf(text: Buffer, source: string): string {
+async function fingerprintOf(text: Buffer, source: string): Promise<string> {
+  const { detect } = await import('../../scan/detect/detector.js');
   const secrets = new Set(detect(text).map((d) => d.secret));
   if (secrets.size === 0) throw new InputError(`no Anthropic key found in ${source}.`);
   if (secrets.size > 1) throw new InputError(`${source} holds ${secrets.size} different keys; trace one at a time.`);

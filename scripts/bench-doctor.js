@@ -5,22 +5,11 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '../dist/doctor/runner.js';
 import { makeKey, seededRandom } from '../dist/scan/detect/keygen.js';
+import { BIN, BENCH_GIT_ENV as env, ROOT } from './bench-util.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'keyguard.js');
 const TREE_VERSION = 2;
 const FILES = 5000;
 const RUNS = 5;
-
-const env = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
 
 /**
  * A web-app-shaped repository: source in many folders (some reading ANTHROPIC_API_KEY on the

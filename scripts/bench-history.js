@@ -4,23 +4,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { fingerprint } from '../dist/shared/fingerprint.js';
 import { generateRepo, SHAPE } from './bench-history-repo.js';
+import { BIN, BENCH_GIT_ENV as env, ROOT as root } from './bench-util.js';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const BIN = join(root, 'bin', 'keyguard.js');
 const VERSION = 1;
-const env = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com',
-};
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
 
 async function ensureRepo() {

@@ -4,18 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../dist/scan/detect/keygen.js';
-import { BIN, bestOf, ROOT } from './bench-util.js';
+import { BIN, bestOf, BENCH_GIT_ENV as GIT_ENV, ROOT } from './bench-util.js';
 
 const REPO_VERSION = 1;
 const FILES = 5000;
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
 
 function git(cwd, ...args) {
   return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'gc.auto=0', ...args], {

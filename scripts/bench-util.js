@@ -6,6 +6,17 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const BIN = join(ROOT, 'bin', 'keyguard.js');
 
+/** Hermetic git for generated bench repositories: fixed identity, no system or global config. */
+export const BENCH_GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
 /** Run once to warm the page cache, then `n` timed runs; the fastest wall time wins. */
 export function bestOf(n, command, args, { cwd, okCodes = [0], env } = {}) {
   const once = () => {

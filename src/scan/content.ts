@@ -1,6 +1,8 @@
 import { fingerprint, hint } from '../shared/fingerprint.js';
 import { MAX_ENCODED_RUN } from './detect/decoders.js';
 import { detect } from './detect/detector.js';
+import { hasMarkerIn } from './detect/marker-search.js';
+import { MAX_MARKER } from './detect/markers.js';
 import { attachSecret, type Finding } from './finding.js';
 
 export const ALLOW_MARKER = 'keyguard:allow';
@@ -81,6 +83,18 @@ export class ContentScanner {
     const end = final ? window.length : window.length - AHEAD;
     const from = this.done - this.base;
     if (end <= from) return;
+    // The detector finds keys only from a marker starting in [from, end): one search for all the
+    // markers at once skips it on clean bytes, which are nearly all bytes.
+    if (hasMarkerIn(window, from, Math.min(window.length, end + MAX_MARKER - 1))) this.detect(window, from, end);
+    this.done = this.base + end;
+    if (final) return;
+    const keep = Math.max(0, end - BEHIND);
+    this.linesBefore += countNewlines(window, 0, keep);
+    this.base += keep;
+    this.window = Buffer.from(window.subarray(keep));
+  }
+
+  private detect(window: Buffer, from: number, end: number): void {
     let cursor = 0;
     let line = this.linesBefore;
     for (const d of detect(window, from, end)) {
@@ -115,12 +129,6 @@ export class ContentScanner {
       if (d.encoding) finding.encoding = d.encoding;
       this.findings.push(attachSecret(finding, d.secret));
     }
-    this.done = this.base + end;
-    if (final) return;
-    const keep = Math.max(0, end - BEHIND);
-    this.linesBefore += countNewlines(window, 0, keep);
-    this.base += keep;
-    this.window = Buffer.from(window.subarray(keep));
   }
 }
 

@@ -1,0 +1,193 @@
+import { MARKER_SEARCH_WASM } from './marker-search-wasm.js';
+import { hasMarkerScalar, MARKERS, MAX_MARKER } from './markers.js';
+
+/**
+ * Is any marker in these bytes? Nearly every file is clean, so this decides most of a scan's time.
+ * The search runs in WebAssembly with 128-bit SIMD (marker-search.wat: each marker is found through
+ * a 3-byte window of it, 32 positions per step), then every candidate is checked against the markers
+ * themselves here, so the answer is exact. Where WebAssembly SIMD is missing, the scalar search runs.
+ *
+ * The searched bytes must be in the module's memory. Callers that read files can read them there
+ * directly (`residentBuffers`); any other buffer is copied in, a piece at a time.
+ */
+
+const WINDOW = 3;
+const BUCKETS = 8;
+const TABLES = 128;
+/** Readable bytes kept after every searched range: the loop reads up to 34 bytes past a position. */
+const PAD = 64;
+/** Where other buffers are copied to be searched, and how much at a time. */
+const SCRATCH = TABLES;
+const SCRATCH_SIZE = 256 * 1024;
+const OVERLAP = MAX_MARKER - 1;
+/** Space for callers' read buffers (`residentBuffers`), after the scratch area. */
+const ARENA = SCRATCH + SCRATCH_SIZE + PAD;
+const ARENA_SIZE = 16 * 1024 * 1024 + 4 * PAD;
+const PAGE = 65536;
+
+/**
+ * Bytes from commonest to rarest in source code and text (measured over npm packages, C headers and
+ * documentation); frequency falls roughly 6% a rank. Used only to choose windows and buckets that
+ * make few false candidates: any choice finds every marker.
+ */
+const COMMONEST =
+  ' etsniroa_cl\ndpuShfm*E()/g,T.OCyNIRkALPb">0v<;x=1:w-DM#F\tU2BXG5{}9`\'3KjVH4[]68Y\\zq7@|\rW&?J!Q+Z$%';
+const FREQUENCY = new Float64Array(256).fill(0.94 ** COMMONEST.length * 0.15);
+for (let i = 0; i < COMMONEST.length; i++) FREQUENCY[COMMONEST.charCodeAt(i)] = 0.15 * 0.94 ** i;
+// Digits come in runs (numbers, hashes, data files): commoner at any one place than their rank says.
+for (let digit = 0x30; digit <= 0x39; digit++) FREQUENCY[digit] = 0.015;
+
+interface Window {
+  marker: Buffer;
+  /** Where the window starts in the marker. */
+  offset: number;
+  bytes: Buffer;
+}
+
+/** Each marker's rarest 3-byte window (by estimated frequency of the three bytes together). */
+function chooseWindows(): Window[] {
+  return MARKERS.map((marker) => {
+    let best = 0;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (let offset = 0; offset + WINDOW <= marker.length; offset++) {
+      let score = 1;
+      for (let k = 0; k < WINDOW; k++) score *= FREQUENCY[marker[offset + k]!]!;
+      if (score < bestScore) {
+        bestScore = score;
+        best = offset;
+      }
+    }
+    return { marker, offset: best, bytes: marker.subarray(best, best + WINDOW) };
+  });
+}
+
+/** Chance that a random position matches a bucket: the nibble tables accept every lo × hi pairing. */
+function bucketRate(windows: Window[]): number {
+  if (windows.length === 0) return 0;
+  let rate = 1;
+  for (let k = 0; k < WINDOW; k++) {
+    const lo = new Set(windows.map((w) => w.bytes[k]! & 15));
+    const hi = new Set(windows.map((w) => w.bytes[k]! >> 4));
+    let p = 0;
+    for (const h of hi) for (const l of lo) p += FREQUENCY[(h << 4) | l]!;
+    rate *= p;
+  }
+  return rate;
+}
+
+/** Greedy: each window goes to the bucket whose false-candidate rate it raises least. */
+function fillTables(windows: Window[], tables: Uint8Array): void {
+  const buckets: Window[][] = Array.from({ length: BUCKETS }, () => []);
+  for (const window of windows) {
+    let best = 0;
+    let bestCost = Number.POSITIVE_INFINITY;
+    buckets.forEach((bucket, b) => {
+      const cost = bucketRate([...bucket, window]) - bucketRate(bucket);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = b;
+      }
+    });
+    buckets[best]!.push(window);
+  }
+  tables.fill(0, 0, TABLES);
+  buckets.forEach((bucket, b) => {
+    for (const { bytes } of bucket) {
+      for (let k = 0; k < WINDOW; k++) {
+        tables[32 * k + (bytes[k]! & 15)]! |= 1 << b;
+        tables[32 * k + 16 + (bytes[k]! >> 4)]! |= 1 << b;
+      }
+    }
+  });
+}
+
+interface Engine {
+  memory: Uint8Array;
+  find: (from: number, to: number) => number;
+  windows: Window[];
+  arenaUsed: number;
+}
+
+/** The little of the WebAssembly API used here (Node's types leave it out; TypeScript has it in "DOM"). */
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+
+let engine: Engine | null | undefined;
+
+function load(): Engine | null {
+  if (engine !== undefined) return engine;
+  try {
+    const bytes = Buffer.from(MARKER_SEARCH_WASM, 'base64');
+    if (!WebAssembly.validate(bytes)) return (engine = null);
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((ARENA + ARENA_SIZE) / PAGE) });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const view = new Uint8Array(memory.buffer);
+    const windows = chooseWindows();
+    fillTables(windows, view);
+    engine = { memory: view, find: instance.exports.find as Engine['find'], windows, arenaUsed: 0 };
+  } catch {
+    engine = null;
+  }
+  return engine;
+}
+
+/** Candidates in memory[from, to) checked against the markers; true at the first real one. */
+function searchResident(e: Engine, from: number, to: number): boolean {
+  const { memory, windows, find } = e;
+  for (let at = from; ; ) {
+    const hit = find(at, to);
+    if (hit < 0) return false;
+    for (const { marker, offset } of windows) {
+      const start = hit - offset;
+      if (start < from || start + marker.length > to) continue;
+      let k = 0;
+      while (k < marker.length && memory[start + k] === marker[k]) k++;
+      if (k === marker.length) return true;
+    }
+    at = hit + 1;
+  }
+}
+
+/** True when a whole marker lies in buf[from, to). */
+export function hasMarkerIn(buf: Uint8Array, from = 0, to = buf.length): boolean {
+  if (to - from < 1) return false;
+  const e = load();
+  if (!e) return hasMarkerScalar(buf, from, to);
+  if (buf.buffer === e.memory.buffer) return searchResident(e, buf.byteOffset + from, buf.byteOffset + to);
+  // Copied in pieces that overlap by a marker's length less one, so no marker is cut.
+  for (let start = from; ; start += SCRATCH_SIZE - OVERLAP) {
+    const end = Math.min(to, start + SCRATCH_SIZE);
+    e.memory.set(buf.subarray(start, end), SCRATCH);
+    if (searchResident(e, SCRATCH, SCRATCH + (end - start))) return true;
+    if (end === to) return false;
+  }
+}
+
+/**
+ * `count` buffers of `size` bytes inside the search's memory, so bytes read into them are searched
+ * without a copy (each keeps readable padding after it). Ordinary buffers when the space is taken or
+ * WebAssembly is unavailable; searching works the same either way.
+ */
+export function residentBuffers(count: number, size: number): Buffer[] {
+  const e = load();
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    if (e && e.arenaUsed + size + PAD <= ARENA_SIZE) {
+      const start = ARENA + e.arenaUsed;
+      e.arenaUsed += size + PAD;
+      buffers.push(Buffer.from(e.memory.buffer, start, size));
+    } else {
+      buffers.push(Buffer.allocUnsafe(size));
+    }
+  }
+  return buffers;
+}
+
+/** Which search runs here (for tests and benchmarks). */
+export function markerSearchEngine(): 'wasm-simd' | 'scalar' {
+  return load() ? 'wasm-simd' : 'scalar';
+}

@@ -68,7 +68,12 @@ describe('marker search', () => {
   it('finds a marker across the pieces a large buffer is copied in', () => {
     const big = Buffer.alloc(1024 * 1024 + 5, 'x');
     for (const marker of [MARKERS[0]!, MARKERS[MARKERS.length - 1]!]) {
-      for (const at of [256 * 1024 - 8, 256 * 1024 - MAX_MARKER + 1, 512 * 1024 - 2 * MAX_MARKER, big.length - marker.length]) {
+      for (const at of [
+        256 * 1024 - 8,
+        256 * 1024 - MAX_MARKER + 1,
+        512 * 1024 - 2 * MAX_MARKER,
+        big.length - marker.length,
+      ]) {
         const bytes = Buffer.from(big);
         marker.copy(bytes, at);
         expect(hasMarkerIn(bytes), `${marker} at ${at}`).toBe(true);

@@ -1,5 +1,7 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { type ContentLocation, type ContentResult, ContentScanner, scanBuffer } from '../content.js';
+import { hasMarkerIn, residentBuffers } from '../detect/marker-search.js';
+import { MAX_MARKER } from '../detect/markers.js';
 import type { Finding } from '../finding.js';
 import { archiveKind, expandArchive } from './archive.js';
 import type { ScanTarget } from './source.js';
@@ -76,17 +78,39 @@ function readFully(fd: number, into: Buffer, length: number, position: number): 
 }
 
 /**
- * One read buffer per thread, reused for every small file: allocating a fresh buffer per file costs
- * more (page faults on new memory) than reading the file. Nothing keeps a reference to it after a
- * file is scanned: findings hold strings, never slices of the input.
+ * One read buffer per thread, reused for every file: allocating a fresh buffer per file costs more
+ * (page faults on new memory) than reading the file. It lies in the marker search's memory, so the
+ * bytes are searched where they were read. Nothing keeps a reference to it after a file is scanned:
+ * findings hold strings, never slices of the input. The extra bytes carry a marker's worth of the
+ * previous chunk when a large file is searched chunk by chunk.
  */
 let scratch: Buffer | undefined;
+const CARRY = MAX_MARKER - 1;
+const readBuffer = () => (scratch ??= residentBuffers(1, CHUNK_SIZE + CARRY)[0]!);
+
+/**
+ * Whether any detector marker occurs in a large file, searched chunk by chunk through the read
+ * buffer (each chunk after the last bytes of the one before, so no marker is cut); and its size.
+ */
+function largeFileHasMarker(fd: number): { hit: boolean; bytes: number } {
+  const buf = readBuffer();
+  let carry = 0;
+  let position = 0;
+  for (;;) {
+    const n = readFully(fd, buf.subarray(carry), CHUNK_SIZE, position);
+    if (n === 0) return { hit: false, bytes: position };
+    if (hasMarkerIn(buf, 0, carry + n)) return { hit: true, bytes: position + n };
+    position += n;
+    const tail = Math.min(CARRY, carry + n);
+    buf.copyWithin(0, carry + n - tail, carry + n);
+    carry = tail;
+  }
+}
 
 function scanOpenFile(fd: number, size: number, location: ContentLocation): FileScanResult {
   if (size <= CHUNK_SIZE) {
-    scratch ??= Buffer.allocUnsafe(CHUNK_SIZE);
-    const length = readFully(fd, scratch, size, 0);
-    return scanBytes(scratch.subarray(0, length), location);
+    const length = readFully(fd, readBuffer(), size, 0);
+    return scanBytes(readBuffer().subarray(0, length), location);
   }
   const head = Buffer.alloc(512);
   readFully(fd, head, 512, 0);
@@ -97,6 +121,12 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
   const warning = archiveKind(head)
     ? `${location.path}: archive not opened (over ${MAX_ARCHIVE_BYTES / 1048576} MB); scanned as raw bytes`
     : undefined;
+  // Large files are nearly always clean: one fast pass for the markers decides whether the detector
+  // needs to see the file at all (the content scanner's windows cost a copy of every chunk).
+  const prefiltered = largeFileHasMarker(fd);
+  if (!prefiltered.hit) {
+    return { findings: [], bytes: prefiltered.bytes, allowed: 0, ...(warning ? { warning } : {}) };
+  }
   // Streamed: memory stays at one chunk plus the scanner's window, whatever the file's size. Each
   // chunk is a fresh buffer because the scanner may keep a reference to the last one.
   const scanner = new ContentScanner(location);
@@ -110,6 +140,19 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
   return { ...merge([scanner.end()]), ...(warning ? { warning } : {}) };
 }
 
+const OPEN_KNOWN_FILE = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const empty = (): FileScanResult => ({ findings: [], bytes: 0, allowed: 0 });
+
+/** Why a file is not read, from its stat: not a regular file, empty, or over the size limit. */
+function skipReason(info: Stats, maxBytes: number): FileScanResult | undefined {
+  if (info.isSymbolicLink()) return { ...empty(), skipped: 'symbolic link (not followed)' };
+  if (info.isDirectory()) return { ...empty(), skipped: 'a directory (submodule?)' };
+  if (!info.isFile()) return { ...empty(), skipped: 'not a regular file' };
+  if (info.size === 0) return empty();
+  if (maxBytes > 0 && info.size > maxBytes) return { ...empty(), skipped: 'larger than scan.maxFileSizeMB' };
+  return undefined;
+}
+
 /**
  * Scan one file of the work tree. Symbolic links are not followed (what they point to inside the
  * tree is scanned in its own right); files that cannot be read are reported as skipped, never fatal.
@@ -117,21 +160,32 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
  * and large scans run several of these in worker threads.
  */
 export function scanFile(target: ScanTarget, location: ContentLocation, maxBytes = 0): FileScanResult {
-  const empty = { findings: [], bytes: 0, allowed: 0 };
   let fd: number | undefined;
   try {
-    const info = lstatSync(target.absolute!);
-    if (info.isSymbolicLink()) return { ...empty, skipped: 'symbolic link (not followed)' };
-    if (info.isDirectory()) return { ...empty, skipped: 'a directory (submodule?)' };
-    if (!info.isFile()) return { ...empty, skipped: 'not a regular file' };
-    if (info.size === 0) return empty;
-    if (maxBytes > 0 && info.size > maxBytes) return { ...empty, skipped: 'larger than scan.maxFileSizeMB' };
-    fd = openSync(target.absolute!, 'r');
-    // The size again from the open file: it may have changed since lstat.
-    return scanOpenFile(fd, fstatSync(fd).size, location);
+    if (target.regularFile) {
+      // Known from the directory listing: open it straight away (one system call fewer a file).
+      // O_NOFOLLOW and O_NONBLOCK keep the lstat path's promises should it have changed since:
+      // a link is not followed, a pipe does not block; both end up classified below.
+      try {
+        fd = openSync(target.absolute!, OPEN_KNOWN_FILE);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+      }
+    }
+    if (fd === undefined) {
+      const info = lstatSync(target.absolute!);
+      const skipped = skipReason(info, maxBytes);
+      if (skipped !== undefined) return skipped;
+      fd = openSync(target.absolute!, 'r');
+    }
+    // The size from the open file: it may have changed since lstat.
+    const info = fstatSync(fd);
+    const skipped = skipReason(info, maxBytes);
+    if (skipped !== undefined) return skipped;
+    return scanOpenFile(fd, info.size, location);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    return { ...empty, skipped: SKIP_CODES[code] ?? `unreadable (${code || (error as Error).message})` };
+    return { ...empty(), skipped: SKIP_CODES[code] ?? `unreadable (${code || (error as Error).message})` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -4,6 +4,11 @@ export interface ScanTarget {
   path: string;
   /** Absolute path on disk, for targets read from the file system. */
   absolute?: string;
+  /**
+   * Set when a directory listing already said this is a regular file (not a link): the file can be
+   * opened without looking at it first.
+   */
+  regularFile?: boolean;
 }
 
 /** The list of targets a source produced, and what it left out along the way. */

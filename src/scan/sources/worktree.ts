@@ -49,10 +49,16 @@ async function gitFiles(top: string, absolute: string[]): Promise<ScanTarget[]> 
   return targets;
 }
 
-/** Walk `dir`, honouring .gitignore files found on the way (each applies to its own directory). */
+/** `dir` + `name` for a plain entry name, as join() would put it (without its normalizing). */
+const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
+
+/**
+ * Walk `dir`, honouring .gitignore files found on the way (each applies to its own directory).
+ * `rel` is `dir` relative to the root, `/`-separated ('' for the root itself).
+ */
 async function walk(
-  root: string,
   dir: string,
+  rel: string,
   rules: Array<{ base: string; ig: Ignore }>,
   honourIgnores: boolean,
   out: ScanTarget[],
@@ -80,11 +86,13 @@ async function walk(
     });
   for (const entry of entries) {
     if (entry.name === '.git') continue;
-    const full = join(dir, entry.name);
+    const full = child(dir, entry.name);
     const isDir = entry.isDirectory();
-    if (honourIgnores && ignored(full, isDir)) continue;
-    if (isDir) await walk(root, full, scoped, honourIgnores, out);
-    else out.push({ path: toPosix(relative(root, full)) || entry.name, absolute: full });
+    if (honourIgnores && scoped.length > 0 && ignored(full, isDir)) continue;
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    if (isDir) await walk(full, path, scoped, honourIgnores, out);
+    else if (entry.isFile()) out.push({ path, absolute: full, regularFile: true });
+    else out.push({ path, absolute: full });
   }
 }
 
@@ -118,7 +126,7 @@ export async function listWorktree(options: WorktreeOptions): Promise<TargetList
   const targets: ScanTarget[] = [];
   for (const full of absolute) {
     const info = await lstat(full);
-    if (info.isDirectory()) await walk(root, full, [], !options.noGitignore, targets);
+    if (info.isDirectory()) await walk(full, toPosix(relative(root, full)), [], !options.noGitignore, targets);
     else
       targets.push({ path: toPosix(isAbsolute(relative(root, full)) ? full : relative(root, full)), absolute: full });
   }

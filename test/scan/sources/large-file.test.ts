@@ -45,6 +45,28 @@ describe('large files are streamed', () => {
     ]);
   });
 
+  it.each([
+    ['plain', (key: string) => key],
+    ['url-encoded', (key: string) => key.replaceAll('-', '%2D')],
+    ['json escape', (key: string) => key.replaceAll('-', '\\u002d')],
+    ['base64', (key: string) => Buffer.from(`K=${key}`).toString('base64')],
+  ])('finds a %s key whose marker is cut by the 4 MiB boundary of the fast pass', async (_name, encode) => {
+    const key = makeKey();
+    const text = encode(key);
+    const dir = tempDir();
+    // The encoded text starts 3 to 9 bytes before the boundary: every marker's first bytes in one
+    // chunk, the rest in the next.
+    for (const before of [3, 5, 9]) {
+      const head = Buffer.alloc(CHUNK_SIZE - before - 1, 'a');
+      writeFileSync(join(dir, 'big.txt'), Buffer.concat([head, Buffer.from(` ${text}\n`), fillerLines(100)]));
+      const { report } = await scanJson(['big.txt'], { cwd: dir });
+      expect(
+        report.findings.map((f) => f.fingerprint),
+        `${before} bytes before`,
+      ).toEqual([fingerprint(key)]);
+    }
+  });
+
   it('gives the same findings whatever the chunk size (down to one byte at a time near a key)', () => {
     const key = makeKey('oat01');
     const text = Buffer.from(`one\ntwo\r\nthree ${key}\nfour ${Buffer.from(key).toString('base64')}\n`);

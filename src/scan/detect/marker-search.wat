@@ -25,39 +25,44 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        ;; Two independent 16-byte blocks per round, tested together.
+        ;; Two independent 16-byte blocks a round, tested together: first the windows' first two
+        ;; bytes, and only where those match somewhere (rarely), their third.
         (local.set $a
           (v128.and
             (v128.and
-              (v128.and
-                (i8x16.swizzle (local.get $lo0) (v128.and (local.tee $v (v128.load offset=0 (local.get $p))) (local.get $nib)))
-                (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))
-              (v128.and
-                (i8x16.swizzle (local.get $lo1) (v128.and (local.tee $v (v128.load offset=1 (local.get $p))) (local.get $nib)))
-                (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+              (i8x16.swizzle (local.get $lo0) (v128.and (local.tee $v (v128.load offset=0 (local.get $p))) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))
             (v128.and
-              (i8x16.swizzle (local.get $lo2) (v128.and (local.tee $v (v128.load offset=2 (local.get $p))) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+              (i8x16.swizzle (local.get $lo1) (v128.and (local.tee $v (v128.load offset=1 (local.get $p))) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         (local.set $b
           (v128.and
             (v128.and
-              (v128.and
-                (i8x16.swizzle (local.get $lo0) (v128.and (local.tee $v (v128.load offset=16 (local.get $p))) (local.get $nib)))
-                (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))
-              (v128.and
-                (i8x16.swizzle (local.get $lo1) (v128.and (local.tee $v (v128.load offset=17 (local.get $p))) (local.get $nib)))
-                (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
+              (i8x16.swizzle (local.get $lo0) (v128.and (local.tee $v (v128.load offset=16 (local.get $p))) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))
             (v128.and
-              (i8x16.swizzle (local.get $lo2) (v128.and (local.tee $v (v128.load offset=18 (local.get $p))) (local.get $nib)))
-              (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+              (i8x16.swizzle (local.get $lo1) (v128.and (local.tee $v (v128.load offset=17 (local.get $p))) (local.get $nib)))
+              (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         (if (v128.any_true (v128.or (local.get $a) (local.get $b)))
           (then
-            (local.set $bits
-              (i32.or
-                (i8x16.bitmask (i8x16.ne (local.get $a) (v128.const i32x4 0 0 0 0)))
-                (i32.shl (i8x16.bitmask (i8x16.ne (local.get $b) (v128.const i32x4 0 0 0 0))) (i32.const 16))))
-            (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $bits))))
-            (return (select (local.get $p) (i32.const -1) (i32.lt_u (local.get $p) (local.get $end))))))
+            (local.set $a
+              (v128.and (local.get $a)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2) (v128.and (local.tee $v (v128.load offset=2 (local.get $p))) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (local.set $b
+              (v128.and (local.get $b)
+                (v128.and
+                  (i8x16.swizzle (local.get $lo2) (v128.and (local.tee $v (v128.load offset=18 (local.get $p))) (local.get $nib)))
+                  (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
+            (if (v128.any_true (v128.or (local.get $a) (local.get $b)))
+              (then
+                (local.set $bits
+                  (i32.or
+                    (i8x16.bitmask (i8x16.ne (local.get $a) (v128.const i32x4 0 0 0 0)))
+                    (i32.shl (i8x16.bitmask (i8x16.ne (local.get $b) (v128.const i32x4 0 0 0 0))) (i32.const 16))))
+                (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $bits))))
+                (return (select (local.get $p) (i32.const -1) (i32.lt_u (local.get $p) (local.get $end))))))))
         (local.set $p (i32.add (local.get $p) (i32.const 32)))
         (br $next)))
     (i32.const -1)))

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { GitError, InputError } from './errors.js';
 
 export interface GitOptions {
@@ -80,6 +82,29 @@ export async function findWorkTree(cwd: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The top of the work tree containing `dir`, when `top` is already known to be the one containing
+ * an ancestor of it: the same, unless something between them could make git answer otherwise (a
+ * nested repository or submodule, a path inside `.git`, GIT_DIR or GIT_WORK_TREE set); then git is
+ * asked. Saves a git process when a scan names a folder inside the current repository.
+ */
+export async function findWorkTreeBelow(dir: string, top: string): Promise<string | undefined> {
+  const rel = relative(top, dir);
+  const plain =
+    !process.env.GIT_DIR &&
+    !process.env.GIT_WORK_TREE &&
+    rel !== '' &&
+    !rel.startsWith('..') &&
+    !isAbsolute(rel) &&
+    !rel.split(sep).includes('.git');
+  if (plain) {
+    let nested = false;
+    for (let at = dir; at !== top && !nested; at = dirname(at)) nested = existsSync(join(at, '.git'));
+    if (!nested) return top;
+  }
+  return findWorkTree(dir);
 }
 
 /** The git directory for `cwd` (works in bare repositories), or undefined. */

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type ignore from 'ignore';
+import type { Ignore } from 'ignore';
 import { InputError } from '../../shared/errors.js';
-import { findWorkTree, runGit, splitNul } from '../../shared/git.js';
+import { findWorkTree, findWorkTreeBelow, runGit, splitNul } from '../../shared/git.js';
 import type { ScanTarget, TargetList } from './source.js';
 
 export interface WorktreeOptions {
@@ -15,6 +17,13 @@ export interface WorktreeOptions {
   /** The work tree of cwd when already known (null: none), saving a git call. */
   workTree?: string | null;
 }
+
+/**
+ * `ignore` is loaded only when a walk meets a .gitignore file: inside a repository git does the
+ * ignoring, and with --no-gitignore nothing does, so most scans never need it.
+ */
+let ignoreFactory: typeof ignore | undefined;
+const newIgnore = () => (ignoreFactory ??= createRequire(import.meta.url)('ignore') as typeof ignore)();
 
 const toPosix = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
 
@@ -74,7 +83,7 @@ async function walk(
   if (honourIgnores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
     try {
       const text = readFileSync(join(dir, '.gitignore'), 'utf8');
-      scoped = [...rules, { base: dir, ig: ignore().add(text) }];
+      scoped = [...rules, { base: dir, ig: newIgnore().add(text) }];
     } catch {
       // an unreadable .gitignore ignores nothing
     }
@@ -109,7 +118,9 @@ export async function listWorktree(options: WorktreeOptions): Promise<TargetList
   const top =
     firstDir === resolve(options.cwd) && options.workTree !== undefined
       ? (options.workTree ?? undefined)
-      : await findWorkTree(firstDir);
+      : options.workTree
+        ? await findWorkTreeBelow(firstDir, options.workTree)
+        : await findWorkTree(firstDir);
   const inside = top !== undefined && absolute.every((p) => !relative(top, p).startsWith('..'));
   if (inside && !options.noGitignore) {
     const targets = await gitFiles(top, absolute);

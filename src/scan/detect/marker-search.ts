@@ -42,63 +42,72 @@ interface Window {
   /** Where the window starts in the marker. */
   offset: number;
   bytes: Buffer;
+  bucket: number;
 }
 
-/** Each marker's rarest 3-byte window (by estimated frequency of the three bytes together). */
-function chooseWindows(): Window[] {
-  return MARKERS.map((marker) => {
-    let best = 0;
+/**
+ * Each marker is found through a 3-byte window that starts at an anchor: a byte rare in text, such
+ * that every marker holds one (a greedy weighted set cover). The anchors are the search's first test,
+ * which fails on nearly every 32 bytes of ordinary text: each anchor gets a bucket of its own, or
+ * shares one with anchors of the same low or high nibble (`Z` and `z`), where the nibble tables
+ * still accept exactly those bytes. Undefined if that takes more than 8 buckets.
+ */
+function chooseWindows(): Window[] | undefined {
+  const usable = (marker: Buffer) => marker.subarray(0, marker.length - (WINDOW - 1));
+  const uncovered = new Set(MARKERS);
+  const anchors: number[] = [];
+  while (uncovered.size > 0) {
+    let best = -1;
     let bestScore = Number.POSITIVE_INFINITY;
-    for (let offset = 0; offset + WINDOW <= marker.length; offset++) {
-      let score = 1;
-      for (let k = 0; k < WINDOW; k++) score *= FREQUENCY[marker[offset + k]!]!;
-      if (score < bestScore) {
-        bestScore = score;
-        best = offset;
+    for (let byte = 0; byte < 256; byte++) {
+      let covers = 0;
+      for (const marker of uncovered) if (usable(marker).includes(byte)) covers++;
+      if (covers > 0 && FREQUENCY[byte]! / covers < bestScore) {
+        bestScore = FREQUENCY[byte]! / covers;
+        best = byte;
       }
     }
-    return { marker, offset: best, bytes: marker.subarray(best, best + WINDOW) };
+    anchors.push(best);
+    for (const marker of [...uncovered]) if (usable(marker).includes(best)) uncovered.delete(marker);
+  }
+  // A bucket of its own for each anchor while there are buckets enough (fewer false candidates in
+  // the later tests), else anchors merged where the bucket stays exact.
+  const buckets = anchors.map((anchor) => [anchor]);
+  const exact = (bytes: number[]) =>
+    bytes.every((b) => (b & 15) === (bytes[0]! & 15)) || bytes.every((b) => b >> 4 === bytes[0]! >> 4);
+  for (let i = buckets.length - 1; i > 0 && buckets.length > BUCKETS; i--) {
+    const into = buckets.findIndex((bucket, j) => j < i && exact([...bucket, ...buckets[i]!]));
+    if (into !== -1) buckets[into]!.push(...buckets.splice(i, 1)[0]!);
+  }
+  if (buckets.length > BUCKETS) return undefined;
+  const bucketOf = (anchor: number) => buckets.findIndex((bucket) => bucket.includes(anchor));
+  return MARKERS.map((marker) => {
+    // The marker's rarest anchor, at the place where the two bytes after it are rarest.
+    let best: Window | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const anchor of anchors) {
+      for (let offset = 0; offset + WINDOW <= marker.length; offset++) {
+        if (marker[offset] !== anchor) continue;
+        const score = FREQUENCY[anchor]! * FREQUENCY[marker[offset + 1]!]! * FREQUENCY[marker[offset + 2]!]!;
+        if (score < bestScore) {
+          bestScore = score;
+          best = { marker, offset, bytes: marker.subarray(offset, offset + WINDOW), bucket: bucketOf(anchor) };
+        }
+      }
+    }
+    return best!;
   });
 }
 
-/** Chance that a random position matches a bucket: the nibble tables accept every lo × hi pairing. */
-function bucketRate(windows: Window[]): number {
-  if (windows.length === 0) return 0;
-  let rate = 1;
-  for (let k = 0; k < WINDOW; k++) {
-    const lo = new Set(windows.map((w) => w.bytes[k]! & 15));
-    const hi = new Set(windows.map((w) => w.bytes[k]! >> 4));
-    let p = 0;
-    for (const h of hi) for (const l of lo) p += FREQUENCY[(h << 4) | l]!;
-    rate *= p;
-  }
-  return rate;
-}
-
-/** Greedy: each window goes to the bucket whose false-candidate rate it raises least. */
+/** The nibble tables: each window sets its bucket's bit for its bytes' nibbles at each position. */
 function fillTables(windows: Window[], tables: Uint8Array): void {
-  const buckets: Window[][] = Array.from({ length: BUCKETS }, () => []);
-  for (const window of windows) {
-    let best = 0;
-    let bestCost = Number.POSITIVE_INFINITY;
-    buckets.forEach((bucket, b) => {
-      const cost = bucketRate([...bucket, window]) - bucketRate(bucket);
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = b;
-      }
-    });
-    buckets[best]!.push(window);
-  }
   tables.fill(0, 0, TABLES);
-  buckets.forEach((bucket, b) => {
-    for (const { bytes } of bucket) {
-      for (let k = 0; k < WINDOW; k++) {
-        tables[32 * k + (bytes[k]! & 15)]! |= 1 << b;
-        tables[32 * k + 16 + (bytes[k]! >> 4)]! |= 1 << b;
-      }
+  for (const { bytes, bucket } of windows) {
+    for (let k = 0; k < WINDOW; k++) {
+      tables[32 * k + (bytes[k]! & 15)]! |= 1 << bucket;
+      tables[32 * k + 16 + (bytes[k]! >> 4)]! |= 1 << bucket;
     }
-  });
+  }
 }
 
 interface Engine {
@@ -127,6 +136,7 @@ function load(): Engine | null {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     const view = new Uint8Array(memory.buffer);
     const windows = chooseWindows();
+    if (!windows) return (engine = null);
     fillTables(windows, view);
     engine = { memory: view, find: instance.exports.find as Engine['find'], windows, arenaUsed: 0 };
   } catch {

@@ -135,13 +135,27 @@ function largeFileHasMarker(fd: number): { hit: boolean; bytes: number } {
   }
 }
 
+/** archiveKind's answer is undefined unless this holds (checked without slicing the buffer). */
+function mayBeArchive(buf: Buffer, length: number): boolean {
+  return (
+    (length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b) ||
+    (length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) ||
+    (length >= 262 && buf[257] === 0x75 && buf[258] === 0x73)
+  );
+}
+
+/** A file read whole into the read buffer and searched on the way. */
+function smallFileResult(bytes: number, hit: boolean, location: ContentLocation): FileScanResult {
+  const buf = readBuffer();
+  // Clean bytes, not an archive: what scanBytes would answer, without a second pass.
+  if (!hit && !mayBeArchive(buf, bytes)) return { findings: [], bytes, allowed: 0 };
+  return scanBytes(buf.subarray(0, bytes), location);
+}
+
 function scanOpenFile(fd: number, size: number, location: ContentLocation): FileScanResult {
   if (size <= CHUNK_SIZE) {
     const { bytes, hit } = readSearching(fd, readBuffer(), 0, size, 0);
-    const data = readBuffer().subarray(0, bytes);
-    // Clean bytes, not an archive: what scanBytes would answer, without a second pass.
-    if (!hit && !archiveKind(data.subarray(0, 512))) return { findings: [], bytes, allowed: 0 };
-    return scanBytes(data, location);
+    return smallFileResult(bytes, hit, location);
   }
   const head = Buffer.alloc(512);
   readFully(fd, head, 512, 0);
@@ -202,6 +216,19 @@ export function scanFile(target: ScanTarget, location: ContentLocation, maxBytes
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
       }
+    }
+    if (fd !== undefined && maxBytes === 0) {
+      // No stat either: read until the file ends; only one that fills a chunk needs its size.
+      let first: { bytes: number; hit: boolean };
+      try {
+        first = readSearching(fd, readBuffer(), 0, CHUNK_SIZE, 0);
+      } catch (error) {
+        // No longer a regular file (a directory, a pipe): classified as the stat path would.
+        const skipped = skipReason(fstatSync(fd), maxBytes);
+        if (skipped !== undefined) return skipped;
+        throw error;
+      }
+      if (first.bytes < CHUNK_SIZE) return smallFileResult(first.bytes, first.hit, location);
     }
     if (fd === undefined) {
       const info = lstatSync(target.absolute!);

@@ -53,7 +53,15 @@ interface Window {
  * still accept exactly those bytes. Undefined if that takes more than 8 buckets.
  */
 function chooseWindows(): Window[] | undefined {
-  const usable = (marker: Buffer) => marker.subarray(0, marker.length - (WINDOW - 1));
+  // Which bytes each marker holds where a window can start.
+  const holds = new Map(
+    MARKERS.map((marker) => {
+      const bytes = new Uint8Array(256);
+      for (let i = 0; i + WINDOW <= marker.length; i++) bytes[marker[i]!] = 1;
+      return [marker, bytes] as const;
+    }),
+  );
+  const usable = (marker: Buffer) => ({ includes: (byte: number) => holds.get(marker)![byte] === 1 });
   const uncovered = new Set(MARKERS);
   const anchors: number[] = [];
   while (uncovered.size > 0) {

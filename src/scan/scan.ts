@@ -1,9 +1,7 @@
 import { scanChunks } from './content.js';
 import { applyBaseline, excluder } from './filters.js';
 import type { Finding, ScanResult } from './finding.js';
-import { PARALLEL_MIN_FILES, scanFilesInWorkers, workersAvailable } from './parallel.js';
 import { type FileScanResult, scanBytes, scanFile } from './sources/files.js';
-import { listStaged, readStaged } from './sources/staged.js';
 import { listWorktree } from './sources/worktree.js';
 
 export interface ScanOptions {
@@ -72,9 +70,11 @@ export async function scanWorktree(
     options.onProgress?.(done, targets.length, result.bytes);
   };
   const threads = options.threads ?? 1;
+  // The thread code (and node:worker_threads) loads only for a threaded scan.
+  const parallel = threads > 1 ? await import('./parallel.js') : undefined;
   const results =
-    threads > 1 && targets.length >= PARALLEL_MIN_FILES && workersAvailable()
-      ? await scanFilesInWorkers(targets, threads, options.maxFileBytes ?? 0, progress)
+    parallel && targets.length >= parallel.PARALLEL_MIN_FILES && parallel.workersAvailable()
+      ? await parallel.scanFilesInWorkers(targets, threads, options.maxFileBytes ?? 0, progress)
       : targets.map((target) => {
           const result = scanFile(target, { path: target.path, reachability: ['worktree'] }, options.maxFileBytes);
           progress(result);
@@ -97,6 +97,7 @@ export async function scanWorktree(
 /** Scan exactly what is staged, from the index. */
 export async function scanStaged(options: ScanOptions, paths: string[] = []): Promise<ScanResult> {
   const started = performance.now();
+  const { listStaged, readStaged } = await import('./sources/staged.js');
   const { root, blobs } = await listStaged(options.cwd, paths, options.workTree);
   const excluded = excluder(options.exclude ?? []);
   const tally = emptyTally();

@@ -1,4 +1,8 @@
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+/** zlib loads when an archive is opened: most scans meet none. */
+let zlibModule: typeof import('node:zlib') | undefined;
+const zlib = () => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
 
 /**
  * Archives are opened and their members scanned: zip, tar, gzip (and their nestings, such as
@@ -65,7 +69,7 @@ function* zipMembers(buf: Buffer, budget: Budget): Generator<ArchiveMember> {
     const raw = buf.subarray(dataStart, dataStart + compressed);
     if (!budget.take(size)) return;
     if (method === 0) yield { name, data: raw };
-    else if (method === 8) yield { name, data: inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) }) };
+    else if (method === 8) yield { name, data: zlib().inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) }) };
   }
 }
 
@@ -95,7 +99,7 @@ function* tarMembers(buf: Buffer, budget: Budget): Generator<ArchiveMember> {
 }
 
 function gzipMember(buf: Buffer, budget: Budget, outerName: string): ArchiveMember[] {
-  const data = gunzipSync(buf, { maxOutputLength: Math.max(1, budget.remaining) });
+  const data = zlib().gunzipSync(buf, { maxOutputLength: Math.max(1, budget.remaining) });
   budget.take(data.length);
   const inner = outerName.replace(/\.(tgz)$/i, '.tar').replace(/\.gz$/i, '') || 'data';
   return [{ name: inner.split('/').at(-1)!, data }];

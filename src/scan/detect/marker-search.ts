@@ -61,7 +61,7 @@ function chooseWindows(): Window[] | undefined {
       return [marker, bytes] as const;
     }),
   );
-  const usable = (marker: Buffer) => ({ includes: (byte: number) => holds.get(marker)![byte] === 1 });
+  const usable = (marker: Buffer, byte: number) => holds.get(marker)![byte] === 1;
   const uncovered = new Set(MARKERS);
   const anchors: number[] = [];
   while (uncovered.size > 0) {
@@ -69,14 +69,14 @@ function chooseWindows(): Window[] | undefined {
     let bestScore = Number.POSITIVE_INFINITY;
     for (let byte = 0; byte < 256; byte++) {
       let covers = 0;
-      for (const marker of uncovered) if (usable(marker).includes(byte)) covers++;
+      for (const marker of uncovered) if (usable(marker, byte)) covers++;
       if (covers > 0 && FREQUENCY[byte]! / covers < bestScore) {
         bestScore = FREQUENCY[byte]! / covers;
         best = byte;
       }
     }
     anchors.push(best);
-    for (const marker of [...uncovered]) if (usable(marker).includes(best)) uncovered.delete(marker);
+    for (const marker of [...uncovered]) if (usable(marker, best)) uncovered.delete(marker);
   }
   // A bucket of its own for each anchor while there are buckets enough (fewer false candidates in
   // the later tests), else anchors merged where the bucket stays exact.

@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodedMarkers } from '../../../src/scan/detect/decoders.js';
+import { seededRandom } from '../../../src/scan/detect/keygen.js';
+import { PREFIX } from '../../../src/scan/detect/matcher.js';
 import {
   applyDelta,
   copiedRanges,
@@ -14,6 +17,8 @@ import {
   PartialBase,
   parseObjectHeader,
 } from '../../../src/scan/history/pack/format.js';
+import { markerNear } from '../../../src/scan/history/pack/task.js';
+import { hasMarker } from '../../../src/scan/history/prefilter.js';
 import { GIT_ENV, git, gitdir, writeFiles } from '../../helpers/git.js';
 
 /** Git's size encoding in delta headers: 7 bits a byte, least significant first. */
@@ -100,6 +105,51 @@ describe('applyDelta', () => {
     expect(() => applyDelta(base, reserved)).toThrow(PackFormatError);
     const short = Buffer.from([...varint(base.length), 9, 2, 0x41, 0x42]);
     expect(() => applyDelta(base, short)).toThrow(PackFormatError);
+  });
+});
+
+describe('fresh ranges: where a delta can hold a marker its base does not', () => {
+  it('markerNear agrees with a full search whenever the base has no marker', () => {
+    const random = seededRandom(7);
+    const pick = (n: number) => Math.floor(random() * n);
+    // Pieces of `sk-ant-` and of its encoded forms, so that markers form across copy seams.
+    const fragments = [PREFIX.toString('latin1'), ...encodedMarkers().map((m) => m.toString('latin1'))].flatMap((m) => [
+      m.slice(0, 3),
+      m.slice(3),
+      m.slice(0, 1),
+      m.slice(1),
+      m,
+    ]);
+    let checked = 0;
+    for (let round = 0; round < 400; round++) {
+      // The base is a run of tokens; copies take whole tokens, so that the pieces of a marker meet
+      // at copy seams and insert edges (whole markers go only into inserts: most bases are clean).
+      const starts: number[] = [];
+      let text = '';
+      while (text.length < 300) {
+        starts.push(text.length);
+        text += random() < 0.5 ? fragments[pick(fragments.length / 5) * 5 + pick(4)] : 'abc; ';
+      }
+      starts.push(text.length);
+      const base = Buffer.from(text, 'latin1');
+      if (hasMarker(base)) continue;
+      const ops: Op[] = [];
+      for (let n = 0; n < 2 + pick(8); n++) {
+        if (random() < 0.4) ops.push({ insert: fragments[pick(fragments.length)]! });
+        else {
+          const a = pick(starts.length - 1);
+          const b = a + 1 + pick(Math.min(3, starts.length - 1 - a));
+          ops.push({ copy: [starts[a]!, starts[b]! - starts[a]!] });
+        }
+      }
+      const { delta } = makeDelta(base.length, ops);
+      const fresh: number[] = [];
+      const result = applyDelta(base, delta, fresh);
+      expect(markerNear(result, fresh)).toBe(hasMarker(result));
+      if (hasMarker(result)) checked++;
+    }
+    // Enough results held a marker for the comparison to mean something.
+    expect(checked).toBeGreaterThan(50);
   });
 });
 

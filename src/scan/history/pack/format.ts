@@ -168,14 +168,21 @@ function copyOp(delta: Uint8Array, op: number, p: number): [number, number, numb
   return [from, length, p];
 }
 
-/** Rebuild an object from its base and a delta (copy and insert instructions). */
-export function applyDelta(base: DeltaBase, delta: Buffer): Buffer {
+/**
+ * Rebuild an object from its base and a delta (copy and insert instructions). When `fresh` is
+ * given, it receives [start, end) pairs (in the result) of what the base does not already hold
+ * in that order: inserted bytes, and the seams between copies of non-adjacent parts of the base
+ * (empty ranges). Any byte string in the result that touches none of them is a copy of the base.
+ */
+export function applyDelta(base: DeltaBase, delta: Buffer, fresh?: number[]): Buffer {
   let [baseSize, p] = varint(delta, 0);
   if (baseSize !== base.length) throw new PackFormatError('delta base size does not match');
   let size: number;
   [size, p] = varint(delta, p);
   const out = Buffer.allocUnsafe(size);
   let o = 0;
+  /** Where the previous copy ended in the base, or -1 after an insert or at the start. */
+  let copiedTo = -1;
   while (p < delta.length) {
     const op = delta[p++]!;
     if (op & 0x80) {
@@ -183,10 +190,18 @@ export function applyDelta(base: DeltaBase, delta: Buffer): Buffer {
       p = after;
       if (from + length > base.length || o + length > size) throw new PackFormatError('delta copies outside its base');
       base.copy(out, o, from, from + length);
+      if (fresh && copiedTo !== -1 && copiedTo !== from) fresh.push(o, o);
+      copiedTo = from + length;
       o += length;
     } else if (op !== 0) {
       if (p + op > delta.length || o + op > size) throw new PackFormatError('delta inserts past its end');
       delta.copy(out, o, p, p + op);
+      if (fresh) {
+        // Consecutive inserts make one range.
+        if (copiedTo === -1 && fresh.length && fresh[fresh.length - 1] === o) fresh[fresh.length - 1] = o + op;
+        else fresh.push(o, o + op);
+      }
+      copiedTo = -1;
       p += op;
       o += op;
     } else throw new PackFormatError('delta has a reserved instruction');

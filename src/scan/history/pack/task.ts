@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createInflate, inflateSync } from 'node:zlib';
 import { type ContentResult, ContentScanner, scanBuffer } from '../../content.js';
 import { secretOf } from '../../finding.js';
-import { hasMarker } from '../prefilter.js';
+import { hasMarker, MAX_MARKER } from '../prefilter.js';
 import {
   applyDelta,
   copiedRanges,
@@ -61,6 +61,32 @@ class TooLarge extends Error {
   }
 }
 
+const CLEAN = 1;
+const MARKED = 2;
+
+/** What a delta added to its base: [start, end) pairs in the result (see applyDelta). */
+interface Fresh {
+  ranges: number[];
+  valid: boolean;
+}
+
+/** Whether a marker overlaps any fresh range: the only places a delta of a marker-free base can have one. */
+export function markerNear(content: Buffer, ranges: number[]): boolean {
+  const reach = MAX_MARKER - 1;
+  let i = 0;
+  while (i < ranges.length) {
+    const start = Math.max(0, ranges[i]! - reach);
+    let end = Math.min(content.length, ranges[i + 1]! + reach);
+    i += 2;
+    while (i < ranges.length && ranges[i]! - reach <= end) {
+      end = Math.min(content.length, ranges[i + 1]! + reach);
+      i += 2;
+    }
+    if (hasMarker(content.subarray(start, end))) return true;
+  }
+  return false;
+}
+
 function isDamage(error: unknown): boolean {
   return (
     error instanceof PackFormatError ||
@@ -86,6 +112,8 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
   /** Objects rebuilt from parts of a large base, held until the object being rebuilt is done. */
   const pinned = new Map<number, Buffer>();
   const broken = new Set<number>();
+  /** Per object: whether its content holds a marker (MARKED), holds none (CLEAN), or is unknown (0). */
+  const clean = new Uint8Array(offsets.length);
   let cached = 0;
   let fd: number;
   try {
@@ -133,8 +161,11 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
     }
   };
 
-  /** The content of object i, from the cache or rebuilt along its delta chain (synchronous). */
-  const contentOf = (i: number): Buffer => {
+  /**
+   * The content of object i, from the cache or rebuilt along its delta chain (synchronous). When i
+   * itself is rebuilt from its delta, `fresh` gets what the delta added (see applyDelta).
+   */
+  const contentOf = (i: number, fresh?: Fresh): Buffer => {
     const chain: number[] = [];
     let j = i;
     while (!lookup(j) && bases[j]! >= 0) {
@@ -148,7 +179,9 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
     for (let k = chain.length - 1; k >= 0; k--) {
       const delta = inflateAt(chain[k]!);
       if (deltaResultSize(delta) > maxRebuilt) throw new TooLarge(chain[k]!);
-      content = applyDelta(content, delta);
+      const own = k === 0 && fresh ? fresh : undefined;
+      content = applyDelta(content, delta, own?.ranges);
+      if (own) own.valid = true;
       if (k > 0) keep(chain[k]!, content);
     }
     return content;
@@ -203,10 +236,10 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
   };
 
   /** contentOf, resolving each link of the chain whose base is too large to hold. */
-  const materialize = async (i: number): Promise<Buffer> => {
+  const materialize = async (i: number, fresh?: Fresh): Promise<Buffer> => {
     for (;;) {
       try {
-        return contentOf(i);
+        return contentOf(i, fresh);
       } catch (error) {
         if (!(error instanceof TooLarge) || error.at === i) throw error;
         let d = i;
@@ -257,12 +290,16 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
       try {
         if (size > maxRebuilt) found = await scanLarge(i);
         else {
-          const content = await materialize(i);
+          const fresh: Fresh = { ranges: [], valid: false };
+          const content = await materialize(i, fresh);
           keep(i, content);
-          if (size >= 0) {
-            if (content.length !== size) throw new PackFormatError('object has the wrong size');
-            if (hasMarker(content)) found = scanBuffer(content, { path: '' });
-          }
+          if (size >= 0 && content.length !== size) throw new PackFormatError('object has the wrong size');
+          // A delta of a base without markers can only have one where it differs from the base.
+          const base = bases[i]!;
+          const marked =
+            fresh.valid && base >= 0 && clean[base] === CLEAN ? markerNear(content, fresh.ranges) : hasMarker(content);
+          clean[i] = marked ? MARKED : CLEAN;
+          if (marked && size >= 0) found = scanBuffer(content, { path: '' });
         }
       } catch (error) {
         if (!(error instanceof TooLarge || isDamage(error))) throw error;

@@ -179,7 +179,15 @@ export function applyDelta(base: DeltaBase, delta: Buffer, fresh?: number[]): Bu
   if (baseSize !== base.length) throw new PackFormatError('delta base size does not match');
   let size: number;
   [size, p] = varint(delta, p);
-  const out = Buffer.allocUnsafe(size);
+  // Deltas are thousands of small copies (an insert carries at most 127 bytes). Within one
+  // ArrayBuffer a copy is copyWithin, about three times cheaper than a copy between two buffers,
+  // so the base and the delta are first copied (in bulk) into a scratch area beside the result.
+  const whole = base instanceof Uint8Array;
+  const deltaAt = whole ? base.length : 0;
+  const outAt = deltaAt + delta.length;
+  const area = scratch(outAt + size);
+  if (whole) area.set(base, 0);
+  area.set(delta, deltaAt);
   let o = 0;
   /** Where the previous copy ended in the base, or -1 after an insert or at the start. */
   let copiedTo = -1;
@@ -189,13 +197,14 @@ export function applyDelta(base: DeltaBase, delta: Buffer, fresh?: number[]): Bu
       const [from, length, after] = copyOp(delta, op, p);
       p = after;
       if (from + length > base.length || o + length > size) throw new PackFormatError('delta copies outside its base');
-      base.copy(out, o, from, from + length);
+      if (whole) area.copyWithin(outAt + o, from, from + length);
+      else base.copy(Buffer.from(area.buffer, area.byteOffset + outAt, size), o, from, from + length);
       if (fresh && copiedTo !== -1 && copiedTo !== from) fresh.push(o, o);
       copiedTo = from + length;
       o += length;
     } else if (op !== 0) {
       if (p + op > delta.length || o + op > size) throw new PackFormatError('delta inserts past its end');
-      delta.copy(out, o, p, p + op);
+      area.copyWithin(outAt + o, deltaAt + p, deltaAt + p + op);
       if (fresh) {
         // Consecutive inserts make one range.
         if (copiedTo === -1 && fresh.length && fresh[fresh.length - 1] === o) fresh[fresh.length - 1] = o + op;
@@ -207,7 +216,14 @@ export function applyDelta(base: DeltaBase, delta: Buffer, fresh?: number[]): Bu
     } else throw new PackFormatError('delta has a reserved instruction');
   }
   if (o !== size) throw new PackFormatError('delta result has the wrong size');
-  return out;
+  return Buffer.from(area.subarray(outAt, outAt + size));
+}
+
+let area = new Uint8Array(0);
+/** A scratch area of at least `size` bytes, reused from call to call (one per thread). */
+function scratch(size: number): Uint8Array {
+  if (area.length < size) area = new Uint8Array(Math.max(size, Math.min(area.length * 2, 64 * 1024 * 1024)));
+  return area;
 }
 
 /**

@@ -173,12 +173,13 @@ describe('DeltaStream', () => {
     }
   });
 
-  it('takes a delta one byte at a time', () => {
+  it('takes a delta one byte at a time, and gives pieces of the size asked', () => {
     const pieces: Buffer[] = [];
-    const stream = new DeltaStream(base, (p) => pieces.push(Buffer.from(p)));
+    const stream = new DeltaStream(base, (p) => pieces.push(Buffer.from(p)), 5);
     for (let i = 0; i < delta.length; i++) stream.push(delta.subarray(i, i + 1));
     stream.end();
     expect(Buffer.concat(pieces).equals(whole)).toBe(true);
+    expect(pieces.slice(0, -1).every((p) => p.length === 5)).toBe(true);
   });
 
   it('fails at the end when the delta was cut short, and on a base of the wrong size', () => {

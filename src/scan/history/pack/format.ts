@@ -228,19 +228,24 @@ function scratch(size: number): Uint8Array {
 
 /**
  * Apply a delta that arrives in pieces (a delta too large to hold, inflated as a stream): the
- * rebuilt object is passed to `emit` piece by piece, in order. Pieces may be views of the base or
- * of the pushed data, valid during the call.
+ * rebuilt object is passed to `emit` in pieces of `pieceSize` bytes (the last one shorter), each a
+ * buffer of its own.
  */
 export class DeltaStream {
   private pending: Buffer = Buffer.alloc(0);
   private sizes: number[] = [];
   private insertLeft = 0;
   private produced = 0;
+  private out: Buffer;
+  private outLength = 0;
 
   constructor(
     private readonly base: Buffer,
     private readonly emit: (piece: Buffer) => void,
-  ) {}
+    private readonly pieceSize = 1024 * 1024,
+  ) {
+    this.out = Buffer.allocUnsafe(pieceSize);
+  }
 
   push(chunk: Buffer): void {
     const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -248,7 +253,7 @@ export class DeltaStream {
     while (p < data.length) {
       if (this.insertLeft > 0) {
         const take = Math.min(this.insertLeft, data.length - p);
-        this.out(data.subarray(p, p + take));
+        this.write(data, p, p + take);
         p += take;
         this.insertLeft -= take;
         continue;
@@ -271,7 +276,7 @@ export class DeltaStream {
         if (p + need > data.length) break;
         const [from, length, after] = copyOp(data, op, p + 1);
         if (from + length > this.base.length) throw new PackFormatError('delta copies outside its base');
-        this.out(this.base.subarray(from, from + length));
+        this.write(this.base, from, from + length);
         p = after;
       } else if (op !== 0) {
         this.insertLeft = op;
@@ -281,17 +286,29 @@ export class DeltaStream {
     this.pending = Buffer.from(data.subarray(p));
   }
 
-  /** Checks that the delta ended where it should: the promised size, nothing left over. */
+  /** Checks that the delta ended where it should (the promised size, nothing left over) and emits the last piece. */
   end(): void {
     if (this.pending.length || this.insertLeft || this.sizes.length < 2 || this.produced !== this.sizes[1])
       throw new PackFormatError('delta result has the wrong size');
+    if (this.outLength) this.emit(this.out.subarray(0, this.outLength));
+    this.outLength = 0;
   }
 
-  private out(piece: Buffer): void {
-    this.produced += piece.length;
+  private write(source: Buffer, start: number, end: number): void {
+    this.produced += end - start;
     if (this.sizes.length === 2 && this.produced > this.sizes[1]!)
       throw new PackFormatError('delta result has the wrong size');
-    this.emit(piece);
+    while (start < end) {
+      const take = Math.min(end - start, this.pieceSize - this.outLength);
+      source.copy(this.out, this.outLength, start, start + take);
+      this.outLength += take;
+      start += take;
+      if (this.outLength === this.pieceSize) {
+        this.emit(this.out);
+        this.out = Buffer.allocUnsafe(this.pieceSize);
+        this.outLength = 0;
+      }
+    }
   }
 }
 

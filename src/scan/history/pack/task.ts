@@ -51,7 +51,7 @@ export interface PackTaskReply {
 export const MAX_REBUILT = 16 * 1024 * 1024;
 /** Rebuilt objects kept for their later deltas, per thread. */
 const CACHE_BYTES = 24 * 1024 * 1024;
-/** Pieces of a streamed object are gathered up to this size before they are scanned. */
+/** Streamed objects are read, inflated and scanned in pieces of this size. */
 const STREAM_PIECE = 1024 * 1024;
 
 /** Object `at` is too large to hold in memory. */
@@ -191,22 +191,11 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
   const streamObject = async (i: number, sink: (at: number, piece: Buffer) => void) => {
     const header = headerOf(i);
     let at = 0;
-    let gathered: Buffer[] = [];
-    let gatheredBytes = 0;
-    const flush = () => {
-      if (!gatheredBytes) return;
-      const piece = gathered.length === 1 ? Buffer.from(gathered[0]!) : Buffer.concat(gathered);
+    const emit = (piece: Buffer) => {
       sink(at, piece);
       at += piece.length;
-      gathered = [];
-      gatheredBytes = 0;
     };
-    const emit = (piece: Buffer) => {
-      gathered.push(piece);
-      gatheredBytes += piece.length;
-      if (gatheredBytes >= STREAM_PIECE) flush();
-    };
-    const delta = bases[i]! >= 0 ? new DeltaStream(await materialize(bases[i]!), emit) : undefined;
+    const delta = bases[i]! >= 0 ? new DeltaStream(await materialize(bases[i]!), emit, STREAM_PIECE) : undefined;
     await pipeline(
       createReadStream(task.pack, { start: header.dataAt, end: ends[i]! - 1, highWaterMark: STREAM_PIECE }),
       createInflate({ chunkSize: STREAM_PIECE }),
@@ -218,7 +207,6 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
       },
     );
     delta?.end();
-    flush();
   };
 
   /** Rebuild delta d, whose base (too large to hold) is streamed past to collect the parts d copies. */

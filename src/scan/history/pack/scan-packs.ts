@@ -54,28 +54,41 @@ export async function scanPacks(
   const weight = (t: number) => plan.tasks[t]!.task.sizes.reduce((sum, size) => sum + Math.max(0, size), 0);
   const order = plan.tasks.map((_, t) => t).sort((a, b) => weight(b) - weight(a));
   let next = 0;
-  const runWorker = () =>
-    new Promise<void>((resolve, reject) => {
+  /** A thread that dies (it should not) costs only its task: those blobs go to git instead. */
+  const giveUp = (t: number) => {
+    const { oids, task } = plan.tasks[t]!;
+    task.sizes.forEach((size, i) => {
+      if (size >= 0) scan.fallback.push({ oid: oids[i]!, size });
+    });
+  };
+  const runWorker = (): Promise<void> =>
+    new Promise<void>((resolve) => {
       const worker = new Worker(WORKER_URL);
       let current = -1;
-      let finished = false;
+      let done = false;
       const send = () => {
         if (next < order.length) {
           current = order[next++]!;
           worker.postMessage(plan.tasks[current]!.task);
         } else {
-          finished = true;
+          done = true;
           void worker.terminate().then(() => resolve());
         }
       };
+      const died = () => {
+        if (done) return;
+        done = true;
+        if (current >= 0) giveUp(current);
+        void worker.terminate();
+        resolve(runWorker());
+      };
       worker.on('message', (reply: PackTaskReply) => {
         merge(current, reply);
+        current = -1;
         send();
       });
-      worker.on('exit', (code) => {
-        if (!finished) reject(new Error(`a pack-reading thread stopped unexpectedly (exit code ${code})`));
-      });
-      worker.on('error', reject);
+      worker.on('error', died);
+      worker.on('exit', died);
       send();
     });
   await Promise.all(Array.from({ length: Math.min(threads, plan.tasks.length) }, runWorker));

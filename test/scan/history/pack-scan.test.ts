@@ -9,7 +9,7 @@ import { runPackTask } from '../../../src/scan/history/pack/task.js';
 import { scanBlobs } from '../../../src/scan/history/scan-blobs.js';
 import { fingerprint } from '../../../src/shared/fingerprint.js';
 import { spawnCli } from '../../helpers/cli.js';
-import { GIT_ENV, git, gitdir, writeFiles } from '../../helpers/git.js';
+import { GIT_ENV, git, gitdir, tempDir, writeFiles } from '../../helpers/git.js';
 import { history, newKey, of } from './fixtures.js';
 
 /** Many commits editing a few files (git stores them as deltas), keys hidden along the way, then one pack. */
@@ -73,6 +73,29 @@ describe('reading blobs straight from the packs', () => {
       expect([...found].sort()).toEqual([k.plain, k.encoded, k.late].map(fingerprint).sort());
     });
   }
+
+  it('reads the packs of a SHA-256 repository', async () => {
+    const { key, fp } = newKey();
+    const dir = tempDir();
+    git(dir, 'init', '-q', '--object-format=sha256', '-b', 'main');
+    for (let c = 0; c < 8; c++) {
+      writeFiles(dir, {
+        'a.txt': `${'a line of text\n'.repeat(40)}${c}\n`,
+        'b.env': c === 3 ? `K=${key}\n` : `K=${c}\n`,
+      });
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', `c${c}`);
+    }
+    git(dir, 'repack', '-adq', '-f');
+    const blobs = await listLocalBlobs(dir);
+    expect(blobs[0]!.oid).toHaveLength(64);
+    const plan = await planPacks(dir, blobs, 2);
+    expect(plan.rest).toEqual([]);
+    const fromPacks = await scanBlobs(dir, blobs, undefined, { packMinBlobs: 0 });
+    const fromGit = await scanBlobs(dir, blobs, undefined, { packMinBlobs: Number.POSITIVE_INFINITY });
+    expect(summary(fromPacks.hits)).toEqual(summary(fromGit.hits));
+    expect([...fromPacks.hits.values()].flatMap((r) => r.findings.map((f) => f.fingerprint))).toEqual([fp]);
+  });
 
   it('streams objects too large to hold, and rebuilds deltas against them from parts', async () => {
     const { key, fp } = newKey();

@@ -3,6 +3,8 @@ import { type ContentResult, ContentScanner, scanBuffer } from '../content.js';
 import { mapPool } from '../pool.js';
 import { type BlobSink, readBlobs } from './blob-reader.js';
 import type { BlobEntry } from './enumerate.js';
+import { planPacks } from './pack/plan.js';
+import { scanPacks } from './pack/scan-packs.js';
 import { MarkerFilter } from './prefilter.js';
 
 /** Blobs up to this size are kept whole while they stream and scanned only when the prefilter flags them. */
@@ -11,6 +13,10 @@ const KEEP_WHOLE = 4 * 1024 * 1024;
 const READERS = Math.max(1, Math.min(4, availableParallelism()));
 /** Slices per reader: enough to even out uneven slices, few enough that delta bases stay cached. */
 const SLICES_PER_READER = 8;
+/** Fewer blobs than this are read through git: starting pack-reading threads would cost more. */
+export const PACK_MIN_BLOBS = 256;
+/** Pack-reading tasks per thread: enough to balance the threads at the end. */
+const TASKS_PER_THREAD = 8;
 
 export interface BlobScan {
   /** Detector results for blobs with at least one finding or allowed key, by blob id. */
@@ -46,15 +52,61 @@ export function splitBySize(blobs: BlobEntry[], parts: number): BlobEntry[][] {
   return slices;
 }
 
+export interface BlobScanOptions {
+  /** Read blobs from the packs from this many blobs on (default PACK_MIN_BLOBS); Infinity: git only. */
+  packMinBlobs?: number;
+  /** Blobs larger than this are streamed from the pack rather than rebuilt in memory (tests lower it). */
+  maxRebuilt?: number;
+}
+
 /**
- * Read every blob once. Several git readers run side by side, each on a contiguous slice of the
+ * Read every blob once. Blobs in packs are rebuilt by worker threads straight from the pack files
+ * (inflate, apply deltas, scan), which is several times cheaper than having git write every blob
+ * into a pipe; loose blobs, blobs too large to rebuild in memory and anything the pack readers
+ * cannot read go through `git cat-file --batch` alongside.
+ */
+export async function scanBlobs(
+  cwd: string,
+  blobs: BlobEntry[],
+  progress?: BlobProgress,
+  options: BlobScanOptions = {},
+): Promise<BlobScan> {
+  const result: BlobScan = { hits: new Map(), blobs: 0, bytes: 0, missing: [], failed: [] };
+  let fromPacks = { blobs: 0, bytes: 0 };
+  const report = () => progress?.(result.blobs + fromPacks.blobs, result.bytes + fromPacks.bytes);
+  let rest = blobs;
+  let packed: ReturnType<typeof scanPacks> | undefined;
+  if (blobs.length >= (options.packMinBlobs ?? PACK_MIN_BLOBS)) {
+    const plan = await planPacks(cwd, blobs, READERS * TASKS_PER_THREAD, options.maxRebuilt).catch(() => undefined);
+    if (plan) {
+      rest = plan.rest;
+      packed = scanPacks(plan, READERS, (count, bytes) => {
+        fromPacks = { blobs: count, bytes };
+        report();
+      });
+    }
+  }
+  await readThroughGit(cwd, rest, result, report);
+  if (packed) {
+    const scan = await packed;
+    for (const [oid, hit] of scan.hits) result.hits.set(oid, hit);
+    fromPacks = { blobs: 0, bytes: 0 };
+    result.blobs += scan.blobs;
+    result.bytes += scan.bytes;
+    await readThroughGit(cwd, scan.fallback, result, report);
+  }
+  return result;
+}
+
+/**
+ * Read blobs through git. Several readers run side by side, each on a contiguous slice of the
  * pack, taking the next slice when done so a slow slice (deep deltas, one huge blob) does not hold
  * the others up; this thread scans their output. Small blobs are kept whole while they stream and
  * go to the detector only when the prefilter flags them; larger ones stream through a
  * ContentScanner, so memory stays bounded by KEEP_WHOLE per reader whatever the size of a blob.
  */
-export async function scanBlobs(cwd: string, blobs: BlobEntry[], progress?: BlobProgress): Promise<BlobScan> {
-  const result: BlobScan = { hits: new Map(), blobs: 0, bytes: 0, missing: [], failed: [] };
+async function readThroughGit(cwd: string, blobs: BlobEntry[], result: BlobScan, progress: () => void) {
+  if (blobs.length === 0) return;
   const keep = (oid: string, found: ContentResult) => {
     if (found.findings.length || found.allowed) result.hits.set(oid, found);
   };
@@ -86,7 +138,7 @@ export async function scanBlobs(cwd: string, blobs: BlobEntry[], progress?: Blob
         else if (filter.hit) keep(oid, scanBuffer(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { path: '' }));
         parts = [];
         scanner = undefined;
-        progress?.(result.blobs, result.bytes);
+        progress();
       },
       abort() {
         parts = [];
@@ -108,5 +160,4 @@ export async function scanBlobs(cwd: string, blobs: BlobEntry[], progress?: Blob
       sink(),
     ),
   );
-  return result;
 }

@@ -97,19 +97,20 @@ async function buildFindings(
   if (hits.size === 0) return [];
   const ctx = await reachabilityContext(cwd, info);
   const findings: Finding[] = [];
-  for (const [oid, hit] of hits) {
-    const where = placements.get(oid) ?? [];
-    const commits = where.flatMap((p) => (p.intro ? [p.intro.commit] : []));
-    const unreachable = where.length > 0 && where.every((p) => p.unreachable);
-    if (unreachable && options.reachableOnly) continue;
-    const labels = await labelsFor(
-      cwd,
-      ctx,
-      oid,
-      [...new Set(commits)],
-      where.map((p) => p.path),
-      unreachable,
-    );
+  // Labels for every hit at once: each asks git which refs contain its commits, a walk of history.
+  const labelled = await Promise.all(
+    [...hits].map(async ([oid, hit]) => {
+      const where = placements.get(oid) ?? [];
+      const commits = where.flatMap((p) => (p.intro ? [p.intro.commit] : []));
+      const unreachable = where.length > 0 && where.every((p) => p.unreachable);
+      if (unreachable && options.reachableOnly) return undefined;
+      const paths = where.map((p) => p.path);
+      return { hit, where, labels: await labelsFor(cwd, ctx, oid, [...new Set(commits)], paths, unreachable) };
+    }),
+  );
+  for (const entry of labelled) {
+    if (!entry) continue;
+    const { hit, where, labels } = entry;
     for (const place of where) {
       for (const template of hit.findings) {
         const finding: Finding = {

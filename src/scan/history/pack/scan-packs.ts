@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ContentResult } from '../../content.js';
+import { attachSecret } from '../../finding.js';
+import type { BlobEntry } from '../enumerate.js';
+import type { PackPlan } from './plan.js';
+import { type PackTaskReply, runPackTask } from './task.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Threads are possible only from the built package (the worker is compiled JavaScript). */
+function workersAvailable(): boolean {
+  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+}
+
+export interface PackScan {
+  hits: Map<string, ContentResult>;
+  blobs: number;
+  bytes: number;
+  /** Blobs the pack readers could not rebuild: read them through git. */
+  fallback: BlobEntry[];
+}
+
+/**
+ * Run the plan's tasks on `threads` worker threads, each taking the next task when done, and
+ * merge what they found. Without a built worker (tests run the sources) the tasks run here.
+ */
+export async function scanPacks(
+  plan: PackPlan,
+  threads: number,
+  progress: (blobs: number, bytes: number) => void,
+): Promise<PackScan> {
+  const scan: PackScan = { hits: new Map(), blobs: 0, bytes: 0, fallback: [] };
+  const merge = (t: number, reply: PackTaskReply) => {
+    const { oids, task } = plan.tasks[t]!;
+    for (const [i, result, secrets] of reply.hits) {
+      result.findings.forEach((finding, k) => {
+        attachSecret(finding, secrets[k]!);
+      });
+      scan.hits.set(oids[i]!, result);
+    }
+    for (const i of reply.fallback) scan.fallback.push({ oid: oids[i]!, size: task.sizes[i]! });
+    scan.blobs += reply.blobs;
+    scan.bytes += reply.bytes;
+    progress(scan.blobs, scan.bytes);
+  };
+
+  if (!workersAvailable() || threads < 1) {
+    for (let t = 0; t < plan.tasks.length; t++) merge(t, await runPackTask(plan.tasks[t]!.task));
+    return scan;
+  }
+  // Largest first, so that one big family does not finish last on its own.
+  const weight = (t: number) => plan.tasks[t]!.task.sizes.reduce((sum, size) => sum + Math.max(0, size), 0);
+  const order = plan.tasks.map((_, t) => t).sort((a, b) => weight(b) - weight(a));
+  let next = 0;
+  /** A thread that dies (it should not) costs only its task: those blobs go to git instead. */
+  const giveUp = (t: number) => {
+    const { oids, task } = plan.tasks[t]!;
+    task.sizes.forEach((size, i) => {
+      if (size >= 0) scan.fallback.push({ oid: oids[i]!, size });
+    });
+  };
+  const runWorker = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const worker = new Worker(WORKER_URL);
+      let current = -1;
+      let done = false;
+      const send = () => {
+        if (next < order.length) {
+          current = order[next++]!;
+          worker.postMessage(plan.tasks[current]!.task);
+        } else {
+          done = true;
+          void worker.terminate().then(() => resolve());
+        }
+      };
+      const died = () => {
+        if (done) return;
+        done = true;
+        if (current >= 0) giveUp(current);
+        void worker.terminate();
+        resolve(runWorker());
+      };
+      worker.on('message', (reply: PackTaskReply) => {
+        merge(current, reply);
+        current = -1;
+        send();
+      });
+      worker.on('error', died);
+      worker.on('exit', died);
+      send();
+    });
+  await Promise.all(Array.from({ length: Math.min(threads, plan.tasks.length) }, runWorker));
+  return scan;
+}

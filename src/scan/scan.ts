@@ -1,7 +1,8 @@
 import { scanChunks } from './content.js';
 import { applyBaseline, excluder } from './filters.js';
 import type { Finding, ScanResult } from './finding.js';
-import { type FileScanResult, scanBytes, scanFile } from './sources/files.js';
+import { type FileScanResult, scanBytes } from './sources/files.js';
+import { scanFilesReadingAhead } from './sources/read-ahead.js';
 import { listWorktree } from './sources/worktree.js';
 
 export interface ScanOptions {
@@ -75,11 +76,12 @@ export async function scanWorktree(
   const results =
     parallel && targets.length >= parallel.PARALLEL_MIN_FILES && parallel.workersAvailable()
       ? await parallel.scanFilesInWorkers(targets, threads, options.maxFileBytes ?? 0, progress)
-      : targets.map((target) => {
-          const result = scanFile(target, { path: target.path, reachability: ['worktree'] }, options.maxFileBytes);
-          progress(result);
-          return result;
-        });
+      : await scanFilesReadingAhead(
+          targets,
+          (target) => ({ path: target.path, reachability: ['worktree'] }),
+          options.maxFileBytes ?? 0,
+          progress,
+        );
   for (const result of results) {
     if (result.warning) tally.warnings.push(result.warning);
     if (result.skipped) {

@@ -9,7 +9,7 @@ import type { ScanTarget } from './source.js';
 /** Files up to this size are read whole; larger ones are streamed in chunks of this size. */
 export const CHUNK_SIZE = 4 * 1024 * 1024;
 /** Archives up to this size are opened; larger ones are scanned as bytes. */
-const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
+export const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
 
 export interface FileScanResult {
   findings: Finding[];
@@ -21,7 +21,7 @@ export interface FileScanResult {
   warning?: string;
 }
 
-const SKIP_CODES: Record<string, string> = {
+export const SKIP_CODES: Record<string, string> = {
   ENOENT: 'missing or broken link',
   ELOOP: 'symbolic link loop',
   EACCES: 'permission denied',
@@ -85,13 +85,13 @@ function readFully(fd: number, into: Buffer, length: number, position: number): 
  * previous chunk when a large file is searched chunk by chunk.
  */
 let scratch: Buffer | undefined;
-const CARRY = MAX_MARKER - 1;
-const readBuffer = () => (scratch ??= residentBuffers(1, CHUNK_SIZE + CARRY)[0]!);
+export const CARRY = MAX_MARKER - 1;
+export const readBuffer = () => (scratch ??= residentBuffers(1, CHUNK_SIZE + CARRY)[0]!);
 /**
  * Bytes read at a time. Each piece is searched for markers right after its read, while it is still
  * in the CPU cache: a whole 4 MiB chunk is not, and searching it from memory is much slower.
  */
-const PIECE = 256 * 1024;
+export const PIECE = 256 * 1024;
 
 /**
  * Like readFully into `into` at `offset`, searching the bytes for markers as they arrive (each piece
@@ -120,8 +120,7 @@ function readSearching(
  * Whether any detector marker occurs in a large file, read chunk by chunk through the read buffer
  * (each chunk after the last bytes of the one before, so no marker is cut); and its size.
  */
-function largeFileHasMarker(fd: number): { hit: boolean; bytes: number } {
-  const buf = readBuffer();
+function largeFileHasMarker(fd: number, buf: Buffer): { hit: boolean; bytes: number } {
   let carry = 0;
   let position = 0;
   for (;;) {
@@ -136,7 +135,7 @@ function largeFileHasMarker(fd: number): { hit: boolean; bytes: number } {
 }
 
 /** archiveKind's answer is undefined unless this holds (checked without slicing the buffer). */
-function mayBeArchive(buf: Buffer, length: number): boolean {
+export function mayBeArchive(buf: Buffer, length: number): boolean {
   return (
     (length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b) ||
     (length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) ||
@@ -144,18 +143,21 @@ function mayBeArchive(buf: Buffer, length: number): boolean {
   );
 }
 
-/** A file read whole into the read buffer and searched on the way. */
-function smallFileResult(bytes: number, hit: boolean, location: ContentLocation): FileScanResult {
-  const buf = readBuffer();
+/** A file read whole into `buf` and searched on the way. */
+export function smallFileResult(buf: Buffer, bytes: number, hit: boolean, location: ContentLocation): FileScanResult {
   // Clean bytes, not an archive: what scanBytes would answer, without a second pass.
   if (!hit && !mayBeArchive(buf, bytes)) return { findings: [], bytes, allowed: 0 };
   return scanBytes(buf.subarray(0, bytes), location);
 }
 
-function scanOpenFile(fd: number, size: number, location: ContentLocation): FileScanResult {
+/**
+ * Scan an open file of `size` bytes, reading through `buf` (a read buffer of CHUNK_SIZE + CARRY bytes:
+ * the shared one, or one of the read-ahead's own while other files are scanned meanwhile).
+ */
+export function scanOpenFile(fd: number, size: number, location: ContentLocation, buf = readBuffer()): FileScanResult {
   if (size <= CHUNK_SIZE) {
-    const { bytes, hit } = readSearching(fd, readBuffer(), 0, size, 0);
-    return smallFileResult(bytes, hit, location);
+    const { bytes, hit } = readSearching(fd, buf, 0, size, 0);
+    return smallFileResult(buf, bytes, hit, location);
   }
   const head = Buffer.alloc(512);
   readFully(fd, head, 512, 0);
@@ -168,7 +170,7 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
     : undefined;
   // Large files are nearly always clean: one fast pass for the markers decides whether the detector
   // needs to see the file at all (the content scanner's windows cost a copy of every chunk).
-  const prefiltered = largeFileHasMarker(fd);
+  const prefiltered = largeFileHasMarker(fd, buf);
   if (!prefiltered.hit) {
     return { findings: [], bytes: prefiltered.bytes, allowed: 0, ...(warning ? { warning } : {}) };
   }
@@ -185,11 +187,11 @@ function scanOpenFile(fd: number, size: number, location: ContentLocation): File
   return { ...merge([scanner.end()]), ...(warning ? { warning } : {}) };
 }
 
-const OPEN_KNOWN_FILE = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-const empty = (): FileScanResult => ({ findings: [], bytes: 0, allowed: 0 });
+export const OPEN_KNOWN_FILE = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+export const empty = (): FileScanResult => ({ findings: [], bytes: 0, allowed: 0 });
 
 /** Why a file is not read, from its stat: not a regular file, empty, or over the size limit. */
-function skipReason(info: Stats, maxBytes: number): FileScanResult | undefined {
+export function skipReason(info: Stats, maxBytes: number): FileScanResult | undefined {
   if (info.isSymbolicLink()) return { ...empty(), skipped: 'symbolic link (not followed)' };
   if (info.isDirectory()) return { ...empty(), skipped: 'a directory (submodule?)' };
   if (!info.isFile()) return { ...empty(), skipped: 'not a regular file' };
@@ -228,7 +230,7 @@ export function scanFile(target: ScanTarget, location: ContentLocation, maxBytes
         if (skipped !== undefined) return skipped;
         throw error;
       }
-      if (first.bytes < CHUNK_SIZE) return smallFileResult(first.bytes, first.hit, location);
+      if (first.bytes < CHUNK_SIZE) return smallFileResult(readBuffer(), first.bytes, first.hit, location);
     }
     if (fd === undefined) {
       const info = lstatSync(target.absolute!);

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, read, readSync, type Stats } from 'node:fs';
 import type { ContentLocation } from '../content.js';
 import { hasMarkerIn, residentBuffers } from '../detect/marker-search.js';
 import { archiveKind } from './archive.js';
@@ -26,8 +26,7 @@ import type { ScanTarget } from './source.js';
  * cost in a scan, and it overlaps here with the search (worker threads, each a JavaScript runtime of
  * its own, cost more to start than they give back on two cores; see README, benchmarks).
  *
- * Files the directory listing did not say are regular files, and scans with a size limit, go
- * through scanFile unchanged.
+ * Scans with a size limit go through scanFile unchanged.
  */
 
 /** Large files read at once; each holds one read buffer (a chunk) until it is done. */
@@ -112,9 +111,20 @@ async function finishLarge(
 
 type Started = FileScanResult | { fd: number; have: number; hit: boolean };
 
-/** The first piece of a file the listing says is regular: its whole result, or a large file to finish. */
+/** The first piece of a file: its whole result, or a large file to finish. */
 function start(target: ScanTarget, location: ContentLocation, maxBytes: number): Started {
-  if (!target.regularFile || maxBytes > 0) return scanFile(target, location, maxBytes);
+  if (maxBytes > 0) return scanFile(target, location, maxBytes);
+  if (!target.regularFile) {
+    // From git's list: what it is decides first (links, folders, pipes are never opened).
+    let info: Stats;
+    try {
+      info = lstatSync(target.absolute!);
+    } catch (error) {
+      return unreadable(error);
+    }
+    const skipped = skipReason(info, maxBytes);
+    if (skipped !== undefined) return skipped;
+  }
   let fd: number;
   try {
     fd = openSync(target.absolute!, OPEN_KNOWN_FILE);

@@ -20,9 +20,12 @@ const PAD = 64;
 const SCRATCH = TABLES;
 const SCRATCH_SIZE = 256 * 1024;
 const OVERLAP = MAX_MARKER - 1;
-/** Space for callers' read buffers (`residentBuffers`), after the scratch area. */
+/**
+ * Space for callers' read buffers (`residentBuffers`), after the scratch area: the file scan takes
+ * four of a 4 MiB chunk and a few bytes each. Pages are only backed by memory once written.
+ */
 const ARENA = SCRATCH + SCRATCH_SIZE + PAD;
-const ARENA_SIZE = 16 * 1024 * 1024 + 4 * PAD;
+const ARENA_SIZE = 17 * 1024 * 1024;
 const PAGE = 65536;
 
 /**
@@ -203,6 +206,12 @@ export function residentBuffers(count: number, size: number): Buffer[] {
     }
   }
   return buffers;
+}
+
+/** True when `buf` lies in the search's memory (searched without a copy). */
+export function isResident(buf: Uint8Array): boolean {
+  const e = load();
+  return e !== null && buf.buffer === e.memory.buffer;
 }
 
 /** Which search runs here (for tests and benchmarks). */

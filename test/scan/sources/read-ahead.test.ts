@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanBuffer } from '../../../src/scan/content.js';
 import { makeKey, seededRandom } from '../../../src/scan/detect/keygen.js';
-import { CHUNK_SIZE, PIECE } from '../../../src/scan/sources/files.js';
+import { isResident } from '../../../src/scan/detect/marker-search.js';
+import { CHUNK_SIZE, PIECE, readBuffer } from '../../../src/scan/sources/files.js';
 import { tempDir, writeFiles } from '../../helpers/git.js';
 import { scanJson } from '../../helpers/scan.js';
 
@@ -48,6 +49,8 @@ describe('scanning with the thread pool reading large files ahead', () => {
     expect([...found].sort()).toEqual([...expected].sort());
     expect(report.summary.files).toBe(Object.keys(files).length);
     expect(report.summary.bytes).toBe(Object.values(files).reduce((n, d) => n + d.length, 0));
+    // Every read buffer fits in the search's memory: files are searched where they are read.
+    expect(isResident(readBuffer())).toBe(true);
   });
 
   it('reports a large file that cannot be read as skipped, and goes on', async () => {

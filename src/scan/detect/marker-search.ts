@@ -4,8 +4,9 @@ import { hasMarkerScalar, MARKERS, MAX_MARKER } from './markers.js';
 /**
  * Is any marker in these bytes? Nearly every file is clean, so this decides most of a scan's time.
  * The search runs in WebAssembly with 128-bit SIMD (marker-search.wat: each marker is found through
- * a 3-byte window of it, 32 positions per step), then every candidate is checked against the markers
- * themselves here, so the answer is exact. Where WebAssembly SIMD is missing, the scalar search runs.
+ * a 3-byte window of it that starts at a rare anchor byte, 32 positions per step), then every
+ * candidate is checked against the markers themselves here, so the answer is exact. Where
+ * WebAssembly SIMD is missing, the scalar search runs.
  *
  * The searched bytes must be in the module's memory. Callers that read files can read them there
  * directly (`residentBuffers`); any other buffer is copied in, a piece at a time.

@@ -24,17 +24,22 @@ export async function rangeIntroductions(cwd: string, range: string, info: RepoI
   return walkIntroductions(cwd, [range, '--']);
 }
 
+/** What the attribution walk covers: every ref and every reflog entry. */
+export const ALL_HISTORY = ['--all', '--reflog'];
+
 /** Where each hit blob lives: attributed paths, else the index, else an unreachable commit or nothing. */
 export async function place(
   cwd: string,
   info: RepoInfo,
   hits: Map<string, ContentResult>,
   rangeIntros: Introduction[] | undefined,
+  walked?: Introduction[],
 ): Promise<Map<string, Placement[]>> {
   const wanted = (oid: string) => hits.has(oid);
   const intros =
     rangeIntros ??
-    (info.hasHead || (await hasRefs(cwd)) ? await walkIntroductions(cwd, ['--all', '--reflog'], wanted) : []);
+    walked ??
+    (info.hasHead || (await hasRefs(cwd)) ? await walkIntroductions(cwd, ALL_HISTORY, wanted) : []);
   const byBlob = firstByPath(intros.filter((i) => wanted(i.oid)));
   const placements = new Map<string, Placement[]>();
   for (const [oid, list] of byBlob)

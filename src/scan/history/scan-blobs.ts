@@ -57,6 +57,8 @@ export interface BlobScanOptions {
   packMinBlobs?: number;
   /** Blobs larger than this are streamed from the pack rather than rebuilt in memory (tests lower it). */
   maxRebuilt?: number;
+  /** Told each blob's outcome as soon as it is known: a hit (it goes into `hits`) or clean. */
+  onBlob?: (oid: string, hit: boolean) => void;
 }
 
 /**
@@ -80,20 +82,25 @@ export async function scanBlobs(
     const plan = await planPacks(cwd, blobs, READERS * TASKS_PER_THREAD, options.maxRebuilt).catch(() => undefined);
     if (plan) {
       rest = plan.rest;
-      packed = scanPacks(plan, READERS, (count, bytes) => {
-        fromPacks = { blobs: count, bytes };
-        report();
-      });
+      packed = scanPacks(
+        plan,
+        READERS,
+        (count, bytes) => {
+          fromPacks = { blobs: count, bytes };
+          report();
+        },
+        options.onBlob,
+      );
     }
   }
-  await readThroughGit(cwd, rest, result, report);
+  await readThroughGit(cwd, rest, result, report, options.onBlob);
   if (packed) {
     const scan = await packed;
     for (const [oid, hit] of scan.hits) result.hits.set(oid, hit);
     fromPacks = { blobs: 0, bytes: 0 };
     result.blobs += scan.blobs;
     result.bytes += scan.bytes;
-    await readThroughGit(cwd, scan.fallback, result, report);
+    await readThroughGit(cwd, scan.fallback, result, report, options.onBlob);
   }
   return result;
 }
@@ -105,10 +112,18 @@ export async function scanBlobs(
  * go to the detector only when the prefilter flags them; larger ones stream through a
  * ContentScanner, so memory stays bounded by KEEP_WHOLE per reader whatever the size of a blob.
  */
-async function readThroughGit(cwd: string, blobs: BlobEntry[], result: BlobScan, progress: () => void) {
+async function readThroughGit(
+  cwd: string,
+  blobs: BlobEntry[],
+  result: BlobScan,
+  progress: () => void,
+  onBlob?: (oid: string, hit: boolean) => void,
+) {
   if (blobs.length === 0) return;
-  const keep = (oid: string, found: ContentResult) => {
-    if (found.findings.length || found.allowed) result.hits.set(oid, found);
+  const keep = (oid: string, found: ContentResult | undefined) => {
+    const hit = Boolean(found && (found.findings.length || found.allowed));
+    if (hit) result.hits.set(oid, found!);
+    onBlob?.(oid, hit);
   };
   const sink = (): BlobSink => {
     let oid = '';
@@ -136,6 +151,7 @@ async function readThroughGit(cwd: string, blobs: BlobEntry[], result: BlobScan,
         result.bytes += size;
         if (scanner) keep(oid, scanner.end());
         else if (filter.hit) keep(oid, scanBuffer(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { path: '' }));
+        else keep(oid, undefined);
         parts = [];
         scanner = undefined;
         progress();

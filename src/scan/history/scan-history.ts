@@ -3,8 +3,9 @@ import type { ContentResult } from '../content.js';
 import { applyBaseline, excluder } from '../filters.js';
 import { attachSecret, type Finding, type ScanResult, secretOf } from '../finding.js';
 import type { ScanOptions } from '../scan.js';
+import { EarlyWalk } from './early-walk.js';
 import { type BlobEntry, listLocalBlobs } from './enumerate.js';
-import { type Placement, place, rangeIntroductions } from './placement.js';
+import { ALL_HISTORY, type Placement, place, rangeIntroductions } from './placement.js';
 import { progressReporter } from './progress.js';
 import { labelsFor, reachabilityContext } from './reachability.js';
 import { countMissingObjects, headTree, type RepoInfo, repoInfo } from './repo.js';
@@ -50,13 +51,22 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
 
   const totalBytes = blobs.reduce((sum, b) => sum + b.size, 0);
   const progress = progressReporter(options.progress, blobs.length, totalBytes);
-  const scanned = await scanBlobs(cwd, blobs, progress.update);
-  progress.done();
+  const early = !options.range && info.hasHead ? new EarlyWalk(cwd, ALL_HISTORY) : undefined;
+  let scanned: Awaited<ReturnType<typeof scanBlobs>>;
+  try {
+    scanned = await scanBlobs(cwd, blobs, progress.update, { onBlob: early && ((oid, hit) => early.blob(oid, hit)) });
+  } catch (error) {
+    early?.stop();
+    throw error;
+  } finally {
+    progress.done();
+  }
   for (const { oid, reason } of scanned.failed) warnings.push(`object ${oid} could not be read (${reason}); skipped.`);
   if (scanned.missing.length) warnings.push(`${scanned.missing.length} listed object(s) were missing; skipped.`);
 
+  const walked = scanned.hits.size ? await early?.introductions(scanned.hits) : undefined;
   const placements = scanned.hits.size
-    ? await place(cwd, info, scanned.hits, rangeIntros)
+    ? await place(cwd, info, scanned.hits, rangeIntros, walked)
     : new Map<string, Placement[]>();
   const findings = await buildFindings(cwd, info, scanned.hits, placements, options);
 

@@ -30,6 +30,7 @@ export async function scanPacks(
   plan: PackPlan,
   threads: number,
   progress: (blobs: number, bytes: number) => void,
+  onBlob?: (oid: string, hit: boolean) => void,
 ): Promise<PackScan> {
   const scan: PackScan = { hits: new Map(), blobs: 0, bytes: 0, fallback: [] };
   const merge = (t: number, reply: PackTaskReply) => {
@@ -41,6 +42,13 @@ export async function scanPacks(
       scan.hits.set(oids[i]!, result);
     }
     for (const i of reply.fallback) scan.fallback.push({ oid: oids[i]!, size: task.sizes[i]! });
+    if (onBlob) {
+      const settled = new Set([...reply.fallback, ...reply.hits.map(([i]) => i)]);
+      for (const [i] of reply.hits) onBlob(oids[i]!, true);
+      task.sizes.forEach((size, i) => {
+        if (size >= 0 && !settled.has(i)) onBlob(oids[i]!, false);
+      });
+    }
     scan.blobs += reply.blobs;
     scan.bytes += reply.bytes;
     progress(scan.blobs, scan.bytes);

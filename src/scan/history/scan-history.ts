@@ -3,11 +3,12 @@ import type { ContentResult } from '../content.js';
 import { applyBaseline, excluder } from '../filters.js';
 import { attachSecret, type Finding, type ScanResult, secretOf } from '../finding.js';
 import type { ScanOptions } from '../scan.js';
+import { labelledRefs, refsContainingAll } from './containment.js';
 import { EarlyWalk } from './early-walk.js';
 import { type BlobEntry, listLocalBlobs } from './enumerate.js';
 import { ALL_HISTORY, type Placement, place, rangeIntroductions } from './placement.js';
 import { progressReporter } from './progress.js';
-import { labelsFor, reachabilityContext } from './reachability.js';
+import { labelsFor, reachabilityContext, refLabel } from './reachability.js';
 import { countMissingObjects, headTree, type RepoInfo, repoInfo } from './repo.js';
 import { scanBlobs } from './scan-blobs.js';
 
@@ -106,6 +107,11 @@ async function buildFindings(
 ): Promise<Finding[]> {
   if (hits.size === 0) return [];
   const ctx = await reachabilityContext(cwd, info);
+  // Which refs contain each introducing commit: one walk of history for all of them.
+  const commits = [...new Set([...placements.values()].flat().flatMap((p) => (p.intro ? [p.intro.commit] : [])))];
+  const contained = await refsContainingAll(cwd, commits, await labelledRefs(cwd)).catch(() => undefined);
+  for (const [commit, refs] of contained ?? [])
+    ctx.refs.set(commit, Promise.resolve(refs.flatMap((ref) => refLabel(ref) ?? [])));
   const findings: Finding[] = [];
   // Labels for every hit at once: each asks git which refs contain its commits, a walk of history.
   const labelled = await Promise.all(

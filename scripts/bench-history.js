@@ -93,10 +93,20 @@ export async function benchHistory() {
 
   const floor = await measure('git', ['cat-file', '--batch-all-objects', '--batch'], dir);
   const packOrder = await measure('git', ['cat-file', '--batch-all-objects', '--batch', '--unordered'], dir);
-  const keyguard = await measure(process.execPath, [BIN, 'scan', '--history', '--format', 'json', '--quiet'], dir, {
-    keepStdout: true,
-  });
-  const logp = await measure('git', ['log', '-p', '-U0', '--full-history', '--all'], dir);
+  // keyguard and git log -p twice each, alternating, best of two: this machine is shared and noisy.
+  const keyguardRuns = [];
+  const logpRuns = [];
+  for (let round = 0; round < 2; round++) {
+    keyguardRuns.push(
+      await measure(process.execPath, [BIN, 'scan', '--history', '--format', 'json', '--quiet'], dir, {
+        keepStdout: true,
+      }),
+    );
+    logpRuns.push(await measure('git', ['log', '-p', '-U0', '--full-history', '--all'], dir));
+  }
+  const best = (runs) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const keyguard = best(keyguardRuns);
+  const logp = best(logpRuns);
   const range = await measure(process.execPath, [BIN, 'scan', '--range', 'HEAD~10..HEAD', '--format', 'json'], dir, {
     keepStdout: true,
   });
@@ -120,8 +130,10 @@ export async function benchHistory() {
     ...rows.map(([name, r]) => `| ${name} | ${r.seconds.toFixed(2)} | ${r.own.toFixed(0)} / ${r.rss.toFixed(0)} |`),
     '',
     `keyguard / floor:     ${(keyguard.seconds / floor.seconds).toFixed(2)}x  (target <= 2x; ${(keyguard.seconds / packOrder.seconds).toFixed(2)}x of the pack-order read)`,
-    `keyguard / git log -p: ${(keyguard.seconds / logp.seconds).toFixed(2)}x  (target <= 0.3x)`,
-    `keyguard peak RSS:     ${keyguard.own.toFixed(0)} MB node process (target <= 300 MB); ${keyguard.rss.toFixed(0)} MB largest process incl. git`,
+    `keyguard / git log -p: ${(keyguard.seconds / logp.seconds).toFixed(2)}x  (target <= 0.3x; runs: keyguard ${keyguardRuns
+      .map((r) => r.seconds.toFixed(2))
+      .join(', ')} s, git log -p ${logpRuns.map((r) => r.seconds.toFixed(2)).join(', ')} s)`,
+    `keyguard peak RSS:     ${Math.max(...keyguardRuns.map((r) => r.own)).toFixed(0)} MB node process (target <= 300 MB); ${Math.max(...keyguardRuns.map((r) => r.rss)).toFixed(0)} MB largest process incl. git`,
     `--range over 10 commits: ${range.seconds.toFixed(2)} s  (target <= 1 s)`,
     `hidden keys found: ${Object.keys(keys).length - missed.length}/${Object.keys(keys).length}` +
       (missed.length ? ` (missed: ${missed.map(([n]) => n).join(', ')})` : '') +

@@ -144,8 +144,8 @@ export function copiedRanges(delta: Buffer): Array<[number, number]> {
   while (p < delta.length) {
     const op = delta[p++]!;
     if (op & 0x80) {
-      const [from, length, after] = copyOp(delta, op, p);
-      p = after;
+      const { from, length, next } = copyOp(delta, op, p);
+      p = next;
       ranges.push([from, from + length]);
     } else if (op !== 0) p += op;
     else throw new PackFormatError('delta has a reserved instruction');
@@ -153,7 +153,11 @@ export function copiedRanges(delta: Buffer): Array<[number, number]> {
   return ranges;
 }
 
-function copyOp(delta: Uint8Array, op: number, p: number): [number, number, number] {
+/** A decoded copy instruction, written by copyOp (one per thread, so decoding allocates nothing). */
+const copied = { from: 0, length: 0, next: 0 };
+
+/** Decode the copy instruction `op` whose arguments start at p, into `copied`. */
+function copyOp(delta: Uint8Array, op: number, p: number): typeof copied {
   let from = 0;
   let length = 0;
   if (op & 0x01) from = delta[p++]!;
@@ -165,7 +169,10 @@ function copyOp(delta: Uint8Array, op: number, p: number): [number, number, numb
   if (op & 0x40) length |= delta[p++]! << 16;
   if (length === 0) length = 0x10000;
   if (p > delta.length) throw new PackFormatError('truncated delta instruction');
-  return [from, length, p];
+  copied.from = from;
+  copied.length = length;
+  copied.next = p;
+  return copied;
 }
 
 /**
@@ -194,18 +201,8 @@ export function applyDelta(base: DeltaBase, delta: Buffer, fresh?: number[]): Bu
   while (p < delta.length) {
     const op = delta[p++]!;
     if (op & 0x80) {
-      // (copyOp, inlined: this loop runs once per instruction, millions of times in a history scan.)
-      let from = 0;
-      let length = 0;
-      if (op & 0x01) from = delta[p++]!;
-      if (op & 0x02) from |= delta[p++]! << 8;
-      if (op & 0x04) from |= delta[p++]! << 16;
-      if (op & 0x08) from += delta[p++]! * 0x1000000;
-      if (op & 0x10) length = delta[p++]!;
-      if (op & 0x20) length |= delta[p++]! << 8;
-      if (op & 0x40) length |= delta[p++]! << 16;
-      if (length === 0) length = 0x10000;
-      if (p > delta.length) throw new PackFormatError('truncated delta instruction');
+      const { from, length, next } = copyOp(delta, op, p);
+      p = next;
       if (from + length > base.length || o + length > size) throw new PackFormatError('delta copies outside its base');
       if (whole) area.copyWithin(outAt + o, from, from + length);
       else base.copy(Buffer.from(area.buffer, area.byteOffset + outAt, size), o, from, from + length);
@@ -301,10 +298,10 @@ export class DeltaStream {
         let need = 1;
         for (let bit = 0; bit < 7; bit++) if (op & (1 << bit)) need++;
         if (p + need > data.length) break;
-        const [from, length, after] = copyOp(data, op, p + 1);
+        const { from, length, next } = copyOp(data, op, p + 1);
         if (from + length > this.base.length) throw new PackFormatError('delta copies outside its base');
         this.write(from, length);
-        p = after;
+        p = next;
       } else if (op !== 0) {
         this.insertLeft = op;
         p++;

@@ -64,8 +64,8 @@ export interface BlobScanOptions {
 /**
  * Read every blob once. Blobs in packs are rebuilt by worker threads straight from the pack files
  * (inflate, apply deltas, scan), which is several times cheaper than having git write every blob
- * into a pipe; loose blobs, blobs too large to rebuild in memory and anything the pack readers
- * cannot read go through `git cat-file --batch` alongside.
+ * into a pipe; loose blobs, blobs whose delta base is in another pack, and anything the pack
+ * readers cannot read (damage, a large delta of a large base) go through `git cat-file --batch`.
  */
 export async function scanBlobs(
   cwd: string,

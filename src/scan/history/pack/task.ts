@@ -291,7 +291,8 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
         }
       } catch (error) {
         if (!(error instanceof TooLarge || isDamage(error))) throw error;
-        broken.add(i);
+        // Too large is not damaged: deltas against it are rebuilt from its parts.
+        if (!(error instanceof TooLarge)) broken.add(i);
         ok = false;
       }
       pinned.clear();

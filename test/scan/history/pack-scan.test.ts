@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/scan/detect/keygen.js';
 import { listLocalBlobs } from '../../../src/scan/history/enumerate.js';
 import { PackIndex, parseObjectHeader } from '../../../src/scan/history/pack/format.js';
 import { planPacks } from '../../../src/scan/history/pack/plan.js';
@@ -73,6 +74,36 @@ describe('reading blobs straight from the packs', () => {
       expect([...found].sort()).toEqual([k.plain, k.encoded, k.late].map(fingerprint).sort());
     });
   }
+
+  it('agrees with git on random edits that make and break keys across versions', async () => {
+    const random = seededRandom(42);
+    const pick = (n: number) => Math.floor(random() * n);
+    const keys = [newKey().key, newKey('admin01').key, newKey('oat01').key];
+    const pieces = keys.flatMap((k) => [k, k.slice(0, 9), k.slice(9), Buffer.from(k).toString('base64')]);
+    const dir = gitdir();
+    let lines = Array.from({ length: 120 }, (_, i) => `line ${i}: some ordinary text here`);
+    for (let c = 0; c < 60; c++) {
+      for (let e = 0; e < 3; e++) {
+        const at = pick(lines.length);
+        // Replace, split or join lines, with pieces of keys: a key forms or breaks at a delta's seams.
+        if (random() < 0.4) lines[at] = `${lines[at]!.slice(0, 10)}${pieces[pick(pieces.length)]}`;
+        else if (random() < 0.5) lines.splice(at, 1);
+        else lines.splice(at, 0, `v${c} ${pieces[pick(pieces.length)]!.slice(pick(20))}`);
+      }
+      lines = lines.slice(0, 200);
+      writeFiles(dir, { [`f${c % 3}.txt`]: `${lines.join('\n')}\n` });
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', `c${c}`);
+    }
+    git(dir, 'repack', '-adq', '-f', '--depth=50', '--window=50');
+    const blobs = await listLocalBlobs(dir);
+    const plan = await planPacks(dir, blobs, 2);
+    expect(plan.rest).toEqual([]);
+    const fromPacks = await scanBlobs(dir, blobs, undefined, { packMinBlobs: 0 });
+    const fromGit = await scanBlobs(dir, blobs, undefined, { packMinBlobs: Number.POSITIVE_INFINITY });
+    expect(fromGit.hits.size).toBeGreaterThan(10);
+    expect(summary(fromPacks.hits)).toEqual(summary(fromGit.hits));
+  });
 
   it('reads the packs of a SHA-256 repository', async () => {
     const { key, fp } = newKey();

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
 import { InputError, UsageError } from '../shared/errors.js';
+import { type Command, Option } from './commander.js';
 import type { CommandContext } from './io.js';
 
 /** Flags every reporting command shares (DESIGN §1). */

@@ -1,6 +1,6 @@
-import { Command, CommanderError } from 'commander';
 import { isKeyguardError } from '../shared/errors.js';
 import { VERSION } from '../version.js';
+import { Command, CommanderError } from './commander.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCheck } from './commands/check.js';

@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander';
 import { loadConfig } from '../../config/loader.js';
 import { InputError, UsageError } from '../../shared/errors.js';
+import { type Command, Option } from '../commander.js';
 import type { CommandContext } from '../io.js';
 
 interface ListFlags {

@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander';
 import { loadConfig } from '../../config/loader.js';
 import { UsageError } from '../../shared/errors.js';
+import { type Command, Option } from '../commander.js';
 import { parseIntOption } from '../common.js';
 import type { CommandContext } from '../io.js';
 

@@ -1,4 +1,4 @@
-import { Argument, type Command } from 'commander';
+import { Argument, type Command } from '../commander.js';
 import { completionScript, SHELLS, type Shell } from '../completion/shells.js';
 import { describeProgram } from '../completion/spec.js';
 import type { CommandContext } from '../io.js';

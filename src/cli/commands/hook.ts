@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { type Command, Option } from 'commander';
 import type { HookChange } from '../../hook/types.js';
+import { type Command, Option } from '../commander.js';
 import type { CommandContext } from '../io.js';
 
 const EXAMPLES = `

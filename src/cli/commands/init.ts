@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander';
 import { UsageError } from '../../shared/errors.js';
 import { findWorkTree } from '../../shared/git.js';
+import { type Command, Option } from '../commander.js';
 import type { CommandContext } from '../io.js';
 
 interface InitFlags {

@@ -1,9 +1,9 @@
-import { type Command, Option } from 'commander';
 import type { AuditFormat } from '../../audit/sinks/sink.js';
 import type { AuditTrail } from '../../audit/trail.js';
 import { loadConfig } from '../../config/loader.js';
 import type { EnvironmentConfig, LoadedConfig } from '../../config/types.js';
 import { UsageError } from '../../shared/errors.js';
+import { type Command, Option } from '../commander.js';
 import { emitReport, parseIntOption } from '../common.js';
 import type { CommandContext } from '../io.js';
 

@@ -1,4 +1,3 @@
-import { type Command, Option } from 'commander';
 import type { LoadedConfig } from '../../config/types.js';
 import { stagedRefusal } from '../../hook/message.js';
 import { DEFAULT_BASELINE } from '../../scan/baseline.js';
@@ -6,6 +5,7 @@ import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, se
 import { FORMATS, type Format } from '../../scan/report/report.js';
 import { UsageError } from '../../shared/errors.js';
 import { findWorkTree } from '../../shared/git.js';
+import { type Command, Option } from '../commander.js';
 import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
 import type { CommandContext } from '../io.js';
 

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
-import { isFingerprint } from '../shared/fingerprint.js';
+import { isFingerprint, lazyCrypto } from '../shared/fingerprint.js';
 import type { Finding } from './finding.js';
 
 export const DEFAULT_BASELINE = '.keyguard-baseline.json';
@@ -79,7 +78,7 @@ export function pruneBaseline(baseline: Baseline, found: Set<string>): { kept: B
 
 /** Write atomically (temp file + rename), so a crash never leaves half a baseline. */
 export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${file}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temp, `${JSON.stringify(baseline, null, 2)}\n`, 'utf8');
   await rename(temp, file);
 }

@@ -1,8 +1,8 @@
 import { gitText } from '../../shared/git.js';
 import { records, streamGit } from './git-stream.js';
 
-/** Targets per walk: one bit each in a 31-bit mask. */
-const PER_WALK = 30;
+/** Targets per walk: one bit each, in 32 words at most per commit. */
+const PER_WALK = 1024;
 /** Commits with a non-empty mask kept at once before giving up (a huge history): callers fall back. */
 const MAX_TRACKED = 500_000;
 
@@ -25,18 +25,20 @@ export async function refsContainingAll(
     const masks = await walk(cwd, group, [...new Set(refs.map((r) => r.commit))]);
     if (!masks) return undefined;
     for (const ref of refs) {
-      const mask = masks.get(ref.commit) ?? 0;
+      const mask = masks.get(ref.commit);
+      if (!mask) continue;
       group.forEach((target, bit) => {
-        if (mask & (1 << bit)) result.get(target)!.push(ref.name);
+        if (mask[bit >>> 5]! & (1 << (bit & 31))) result.get(target)!.push(ref.name);
       });
     }
   }
   return result;
 }
 
-async function walk(cwd: string, group: string[], tips: string[]): Promise<Map<string, number> | undefined> {
-  const bitOf = new Map(group.map((t, i) => [t, 1 << i]));
-  const masks = new Map<string, number>();
+async function walk(cwd: string, group: string[], tips: string[]): Promise<Map<string, Uint32Array> | undefined> {
+  const words = Math.ceil(group.length / 32);
+  const bitOf = new Map(group.map((t, i) => [t, i]));
+  const masks = new Map<string, Uint32Array>();
   const input = `${tips.join('\n')}\n`;
   for await (const line of records(
     streamGit(['rev-list', '--topo-order', '--reverse', '--parents', '--stdin'], cwd, input),
@@ -45,8 +47,24 @@ async function walk(cwd: string, group: string[], tips: string[]): Promise<Map<s
     const fields = line.trim().split(' ');
     const commit = fields[0];
     if (!commit) continue;
-    let mask = bitOf.get(commit) ?? 0;
-    for (let i = 1; i < fields.length; i++) mask |= masks.get(fields[i]!) ?? 0;
+    const own = bitOf.get(commit);
+    let mask: Uint32Array | undefined;
+    let shared = true;
+    for (let i = 1; i < fields.length; i++) {
+      const parent = masks.get(fields[i]!);
+      if (!parent || parent === mask) continue;
+      if (!mask)
+        mask = parent; // one parent's mask is shared, not copied (masks never change once set)
+      else {
+        if (shared) mask = Uint32Array.from(mask);
+        shared = false;
+        for (let w = 0; w < words; w++) mask[w]! |= parent[w]!;
+      }
+    }
+    if (own !== undefined) {
+      mask = shared ? (mask ? Uint32Array.from(mask) : new Uint32Array(words)) : mask!;
+      mask[own >>> 5]! |= 1 << (own & 31);
+    }
     if (mask) {
       masks.set(commit, mask);
       if (masks.size > MAX_TRACKED) return undefined;

@@ -41,7 +41,7 @@ describe('refsContainingAll', () => {
     const tree = git(dir, 'rev-parse', 'HEAD^{tree}');
     git(dir, 'tag', 'a-tree', tree);
 
-    // More commits than one walk's mask holds, so the walk runs in groups.
+    // More commits than one 32-bit word of a mask holds.
     expect(commits.length).toBeGreaterThan(30);
     const refs = await labelledRefs(dir);
     expect(refs.map((r) => r.name)).not.toContain('refs/tags/a-tree');

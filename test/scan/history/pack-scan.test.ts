@@ -176,6 +176,20 @@ describe('reading blobs straight from the packs', () => {
     expect(found.has(fingerprint(k.encoded))).toBe(true);
   });
 
+  it('reports progress that only grows and ends at every blob and byte', async () => {
+    const dir = deltaRepo(keys());
+    const blobs = await listLocalBlobs(dir);
+    const calls: Array<[number, number]> = [];
+    const result = await scanBlobs(dir, blobs, (count, bytes) => calls.push([count, bytes]), { packMinBlobs: 0 });
+    expect(calls.length).toBeGreaterThan(0);
+    for (let i = 1; i < calls.length; i++) {
+      expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+      expect(calls[i]![1]).toBeGreaterThanOrEqual(calls[i - 1]![1]);
+    }
+    expect(calls.at(-1)).toEqual([blobs.length, blobs.reduce((sum, b) => sum + b.size, 0)]);
+    expect(result.bytes).toBe(calls.at(-1)![1]);
+  });
+
   it('attributes findings from packed history like loose history', async () => {
     const k = keys();
     const dir = deltaRepo(k);

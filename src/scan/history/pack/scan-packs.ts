@@ -6,6 +6,7 @@ import { attachSecret } from '../../finding.js';
 import type { BlobEntry } from '../enumerate.js';
 import type { PackPlan } from './plan.js';
 import { type PackTaskReply, runPackTask } from './task.js';
+import type { WorkerMessage } from './worker.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -51,17 +52,35 @@ export async function scanPacks(
     }
     scan.blobs += reply.blobs;
     scan.bytes += reply.bytes;
-    progress(scan.blobs, scan.bytes);
+    report();
+  };
+  /** Blobs and bytes done by each thread's current task, reported before the task ends. */
+  const partial = new Map<number, [number, number]>();
+  const report = () => {
+    let [blobs, bytes] = [scan.blobs, scan.bytes];
+    for (const [b, n] of partial.values()) {
+      blobs += b;
+      bytes += n;
+    }
+    progress(blobs, bytes);
   };
 
   if (!workersAvailable() || threads < 1) {
-    for (let t = 0; t < plan.tasks.length; t++) merge(t, await runPackTask(plan.tasks[t]!.task));
+    for (let t = 0; t < plan.tasks.length; t++) {
+      const done = await runPackTask(plan.tasks[t]!.task, (blobs, bytes) => {
+        partial.set(0, [blobs, bytes]);
+        report();
+      });
+      partial.delete(0);
+      merge(t, done);
+    }
     return scan;
   }
   // Largest first, so that one big family does not finish last on its own.
   const weight = (t: number) => plan.tasks[t]!.task.sizes.reduce((sum, size) => sum + Math.max(0, size), 0);
   const order = plan.tasks.map((_, t) => t).sort((a, b) => weight(b) - weight(a));
   let next = 0;
+  let workerIds = 0;
   /** A thread that dies (it should not) costs only its task: those blobs go to git instead. */
   const giveUp = (t: number) => {
     const { oids, task } = plan.tasks[t]!;
@@ -86,12 +105,19 @@ export async function scanPacks(
       const died = () => {
         if (done) return;
         done = true;
+        partial.delete(id);
         if (current >= 0) giveUp(current);
         void worker.terminate();
         resolve(runWorker());
       };
-      worker.on('message', (reply: PackTaskReply) => {
-        merge(current, reply);
+      const id = workerIds++;
+      worker.on('message', (message: WorkerMessage) => {
+        if ('progress' in message) {
+          partial.set(id, message.progress);
+          return report();
+        }
+        partial.delete(id);
+        merge(current, message.done);
         current = -1;
         send();
       });

@@ -51,6 +51,8 @@ export interface PackTaskReply {
 export const MAX_REBUILT = 16 * 1024 * 1024;
 /** Rebuilt objects kept for their later deltas, per thread. */
 const CACHE_BYTES = 24 * 1024 * 1024;
+/** How often a task reports its progress. */
+const PROGRESS_MS = 100;
 /** Streamed objects are read, inflated and scanned in pieces of this size. */
 const STREAM_PIECE = 1024 * 1024;
 
@@ -102,8 +104,12 @@ function isDamage(error: unknown): boolean {
  * while deltas against it remain, within a fixed budget, and rebuilt again if it was not kept.
  * Objects too large to hold are streamed, and a delta against one is rebuilt from just the parts
  * of it that the delta copies. Damaged objects are handed back, to be read (and reported) by git.
+ * `onProgress` hears the blobs and bytes done so far, now and then, before the task ends.
  */
-export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
+export async function runPackTask(
+  task: PackTask,
+  onProgress?: (blobs: number, bytes: number) => void,
+): Promise<PackTaskReply> {
   const reply: PackTaskReply = { hits: [], blobs: 0, bytes: 0, fallback: [], streamed: 0, fromParts: 0 };
   const { offsets, ends, bases, sizes } = task;
   const maxRebuilt = task.maxRebuilt ?? MAX_REBUILT;
@@ -115,6 +121,7 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
   /** Per object: whether its content holds a marker (MARKED), holds none (CLEAN), or is unknown (0). */
   const clean = new Uint8Array(offsets.length);
   let cached = 0;
+  let told = performance.now();
   let fd: number;
   try {
     fd = openSync(task.pack, 'r');
@@ -304,6 +311,11 @@ export async function runPackTask(task: PackTask): Promise<PackTaskReply> {
       }
       reply.blobs++;
       reply.bytes += size;
+      // A task is a large share of the work: say how far it is, ten times a second at most.
+      if (onProgress && performance.now() - told >= PROGRESS_MS) {
+        told = performance.now();
+        onProgress(reply.blobs, reply.bytes);
+      }
       if (found && (found.findings.length || found.allowed))
         reply.hits.push([i, found, found.findings.map((f) => secretOf(f) ?? '')]);
     }

@@ -1,10 +1,17 @@
 import { parentPort } from 'node:worker_threads';
-import { type PackTask, runPackTask } from './task.js';
+import { type PackTask, type PackTaskReply, runPackTask } from './task.js';
 
-/** A pack-reading thread: takes tasks, rebuilds and scans their blobs, sends back what it found. */
+/**
+ * A pack-reading thread: takes tasks, rebuilds and scans their blobs, says now and then how far it
+ * is, and sends back what it found.
+ */
+export type WorkerMessage = { progress: [blobs: number, bytes: number] } | { done: PackTaskReply };
+
 const port = parentPort;
 if (port) {
   port.on('message', (task: PackTask) => {
-    void runPackTask(task).then((reply) => port.postMessage(reply));
+    const progress = (blobs: number, bytes: number) =>
+      port.postMessage({ progress: [blobs, bytes] } satisfies WorkerMessage);
+    void runPackTask(task, progress).then((done) => port.postMessage({ done } satisfies WorkerMessage));
   });
 }

@@ -25,9 +25,13 @@ export const PARALLEL_MIN_FILES = 200;
 const BATCHES_PER_THREAD = 8;
 const WORKER_URL = new URL('./scan-worker.js', import.meta.url);
 
-/** Threads are possible only from the built package (the worker is compiled JavaScript). */
+/** Threads are possible only from the built package (a worker is compiled JavaScript). */
+export function workerBuilt(url: URL): boolean {
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url));
+}
+
 export function workersAvailable(): boolean {
-  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+  return workerBuilt(WORKER_URL);
 }
 
 export async function scanFilesInWorkers(

@@ -180,7 +180,6 @@ export async function planPacks(
   // Families in pack order; a task never mixes packs.
   families.sort((a, b) => a.pack - b.pack || a.root - b.root);
   for (const family of families) {
-    if (family.offsets.length === 0) continue;
     if (group.length && group[0]!.pack !== family.pack) flush();
     group.push(family);
     bytes += family.bytes;

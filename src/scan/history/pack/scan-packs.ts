@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ContentResult } from '../../content.js';
 import { attachSecret } from '../../finding.js';
+import { workerBuilt } from '../../parallel.js';
 import type { BlobEntry } from '../enumerate.js';
 import type { PackPlan } from './plan.js';
 import { type PackTaskReply, runPackTask } from './task.js';
 import type { WorkerMessage } from './worker.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
-
-/** Threads are possible only from the built package (the worker is compiled JavaScript). */
-function workersAvailable(): boolean {
-  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
-}
 
 export interface PackScan {
   hits: Map<string, ContentResult>;
@@ -65,7 +59,7 @@ export async function scanPacks(
     progress(blobs, bytes);
   };
 
-  if (!workersAvailable() || threads < 1) {
+  if (!workerBuilt(WORKER_URL) || threads < 1) {
     for (let t = 0; t < plan.tasks.length; t++) {
       const done = await runPackTask(plan.tasks[t]!.task, (blobs, bytes) => {
         partial.set(0, [blobs, bytes]);
@@ -91,6 +85,7 @@ export async function scanPacks(
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve) => {
       const worker = new Worker(WORKER_URL);
+      const id = workerIds++;
       let current = -1;
       let done = false;
       const send = () => {
@@ -110,7 +105,6 @@ export async function scanPacks(
         void worker.terminate();
         resolve(runWorker());
       };
-      const id = workerIds++;
       worker.on('message', (message: WorkerMessage) => {
         if ('progress' in message) {
           partial.set(id, message.progress);

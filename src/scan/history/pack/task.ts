@@ -2,6 +2,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createInflate, inflateSync } from 'node:zlib';
 import { type ContentResult, ContentScanner, scanBuffer } from '../../content.js';
+import { hasMarkerIn } from '../../detect/marker-search.js';
 import { secretOf } from '../../finding.js';
 import { hasMarker, MAX_MARKER } from '../prefilter.js';
 import {
@@ -84,7 +85,7 @@ export function markerNear(content: Buffer, ranges: number[]): boolean {
       end = Math.min(content.length, ranges[i + 1]! + reach);
       i += 2;
     }
-    if (hasMarker(content.subarray(start, end))) return true;
+    if (hasMarkerIn(content, start, end)) return true;
   }
   return false;
 }

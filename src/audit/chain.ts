@@ -1,8 +1,8 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { containsSecret } from '../key/scrub.js';
 import { KeyguardError } from '../shared/errors.js';
 import { acquireLock, describeHolder, LockHeldError } from '../shared/lock-file.js';
-import { containsSecret } from '../shared/scrub.js';
 import { type AuditActor, type AuditEvent, type AuditRecord, GENESIS_HASH, hashEvent, sealEvent } from './event.js';
 
 /** The audit log cannot be written or read; the message says which file and why. */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { VERSION } from '../version.js';
+import { VERSION } from '../shared/version.js';
 import { canonicalJson } from './canonical.js';
 
 /** CloudTrail-style action names (reference/rotation-facts.md §6.1), plus revoke's KeyDeactivated. */

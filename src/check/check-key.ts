@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import { isSecretEnvFile } from '../doctor/env-files.js';
-import { hint } from '../shared/fingerprint.js';
+import { hint } from '../key/fingerprint.js';
+import { isSecretEnvFile } from '../shared/env-files.js';
 import { diagnoseKey, type Expected, type Problem } from './diagnose.js';
 import { findKey } from './find-key.js';
 
@@ -99,7 +99,7 @@ export async function checkKey(options: CheckKeyOptions): Promise<KeyCheck> {
   if (options.live && !wellFormed) {
     live = { status: 'skipped', detail: 'not sent: the value is not a well-formed key' };
   } else if (options.live) {
-    const { verifyAdminKey, verifyApiKey } = await import('../rotate/anthropic.js');
+    const { verifyAdminKey, verifyApiKey } = await import('../anthropic/client.js');
     const verify = expected === 'admin' ? verifyAdminKey : verifyApiKey;
     const result = await verify(diagnosis.core, {
       baseUrl: options.baseUrl,

@@ -1,4 +1,5 @@
-import { isPlaceholderBody } from '../scan/detect/placeholders.js';
+import { BODY_ALPHABET, FIXED_BODY, FIXED_SUFFIX, fixedKeyLength, isFixedKind, KEY_PREFIX } from '../key/format.js';
+import { isPlaceholderBody } from '../key/placeholders.js';
 
 /**
  * Is a value an Anthropic key, and if not, which copy-paste mistake made it wrong? A pure function
@@ -21,10 +22,7 @@ export interface Diagnosis {
   coreWellFormed: boolean;
 }
 
-const PREFIX = ['sk', 'ant', ''].join('-');
-const FIXED_BODY = 95;
-const EXPECTED_LENGTH: Record<string, number> = { api03: 108, admin01: 110 };
-const BODY_CHARS = /^[A-Za-z0-9_-]*$/;
+const PREFIX = KEY_PREFIX;
 const NAMES: Record<Expected, string> = {
   api: 'an API key (sk-ant-api03-…)',
   admin: 'an Admin API key (sk-ant-admin01-…)',
@@ -139,26 +137,26 @@ function shapeProblems(core: string, expected: Expected): { kind?: string; probl
         },
       ],
     };
-  } else if (kind !== 'api03' && kind !== 'admin01') {
+  } else if (!isFixedKind(kind)) {
     return {
       kind,
       problems: [{ code: 'unknown-kind', message: `has an unknown key kind "${kind}" (expected api03)` }],
     };
   }
-  const bad = [...body].find((ch) => !BODY_CHARS.test(ch));
+  const bad = [...body].find((ch) => !BODY_ALPHABET.includes(ch));
   if (bad !== undefined) problems.push({ code: 'bad-characters', message: `contains ${describeChar(bad)}` });
   const length = core.length;
   if (body.length < FIXED_BODY) {
     problems.push({
       code: 'truncated',
-      message: `is truncated: ${length} characters, a whole key has ${EXPECTED_LENGTH[kind]}`,
+      message: `is truncated: ${length} characters, a whole key has ${fixedKeyLength(kind)}`,
     });
   } else if (body.length > FIXED_BODY) {
     problems.push({
       code: 'too-long',
-      message: `is ${length} characters, a key has ${EXPECTED_LENGTH[kind]}: something was pasted onto it`,
+      message: `is ${length} characters, a key has ${fixedKeyLength(kind)}: something was pasted onto it`,
     });
-  } else if (!body.endsWith('AA')) {
+  } else if (!body.endsWith(FIXED_SUFFIX)) {
     problems.push({
       code: 'bad-suffix',
       message: 'does not end in "AA" as every key does: the end was cut or changed',

@@ -1,5 +1,5 @@
 import { isKeyguardError } from '../shared/errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../shared/version.js';
 import { Command, CommanderError } from './commander.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBaseline } from './commands/baseline.js';

@@ -1,4 +1,4 @@
-import type { Severity } from '../scan/finding.js';
+import type { Severity } from '../key/severity.js';
 
 export type StoreConfig =
   | { type: 'aws'; secretId: string; region?: string; field?: string; endpoint?: string; profile?: string }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import type { LoadedConfig } from '../config/types.js';
+import { ENV_FILE_GLOBS, isEnvFile, isTemplate, WALK_IGNORE } from '../shared/env-files.js';
 import { findWorkTree } from '../shared/git.js';
-import { ENV_FILE_GLOBS, isEnvFile, isTemplate, WALK_IGNORE } from './env-files.js';
 import { trackedPaths } from './git-facts.js';
 import type { DoctorContext } from './types.js';
 

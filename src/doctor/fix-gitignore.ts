@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import fg from 'fast-glob';
 import ignore from 'ignore';
+import { ENV_FILE_GLOBS, isSecretEnvFile, REQUIRED_ENV_FILES, WALK_IGNORE } from '../shared/env-files.js';
 import { findWorkTree } from '../shared/git.js';
-import { ENV_FILE_GLOBS, isSecretEnvFile, REQUIRED_ENV_FILES, WALK_IGNORE } from './env-files.js';
 import { ignoredPaths } from './git-facts.js';
 
 export interface GitignoreGap {

@@ -71,8 +71,3 @@ export async function hasCommits(root: string): Promise<boolean> {
   const { code } = await runGit(['rev-parse', '-q', '--verify', 'HEAD'], { cwd: root, okCodes: [1, 128] });
   return code === 0;
 }
-
-/** The hooks folder git runs hooks from (honours core.hooksPath), relative paths resolved by caller. */
-export async function hooksDir(root: string): Promise<string> {
-  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root })).stdout.toString('utf8').trim();
-}

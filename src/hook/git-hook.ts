@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { hooksDir } from '../doctor/git-facts.js';
 import { UsageError } from '../shared/errors.js';
+import { hooksDir } from './managers.js';
 import { gitHookScript, hasBlock, PREVIOUS_SUFFIX } from './script.js';
 import type { HookChange } from './types.js';
 

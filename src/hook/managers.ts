@@ -1,7 +1,7 @@
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../shared/errors.js';
-import { gitText } from '../shared/git.js';
+import { gitText, runGit } from '../shared/git.js';
 
 export const MANAGERS = ['git', 'husky', 'lefthook', 'pre-commit'] as const;
 export type Manager = (typeof MANAGERS)[number];
@@ -49,4 +49,9 @@ export function parseManager(value: string | undefined): Manager | undefined {
   if (value === undefined || value === 'auto') return undefined;
   if ((MANAGERS as readonly string[]).includes(value)) return value as Manager;
   throw new UsageError(`unknown hook manager "${value}" (choose auto, ${MANAGERS.join(', ')}).`);
+}
+
+/** The hooks folder git runs hooks from (honours core.hooksPath), relative paths resolved by caller. */
+export async function hooksDir(root: string): Promise<string> {
+  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root })).stdout.toString('utf8').trim();
 }

@@ -1,5 +1,5 @@
+import { fingerprint } from '../key/fingerprint.js';
 import { ExitCode } from '../shared/errors.js';
-import { fingerprint } from '../shared/fingerprint.js';
 import { malformedReason } from './keys.js';
 import type { ConsoleKey, KeyAdmin, VerifyResult } from './ports.js';
 import { RetriesExhausted } from './retry.js';

@@ -16,7 +16,7 @@ export async function connectAnthropic(
   config: KeyguardConfig,
   env: Record<string, string | undefined>,
 ): Promise<{ verifier: KeyVerifier; admin?: KeyAdmin; adminKeyEnv: string }> {
-  const { AdminClient, verifyApiKey } = await import('./anthropic.js');
+  const { AdminClient, verifyApiKey } = await import('../anthropic/client.js');
   const options = {
     env,
     maxRetries: 0,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../audit/event.js';
 import type { AuditTrail } from '../audit/trail.js';
+import { fingerprint } from '../key/fingerprint.js';
 import { ExitCode, UsageError } from '../shared/errors.js';
-import { fingerprint } from '../shared/fingerprint.js';
 import { checkNewKey } from './check-new-key.js';
 import { lockEnvironment } from './env-lock.js';
 import { describe, failure, Interrupted, TransientVerify } from './failure.js';

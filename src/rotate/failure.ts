@@ -1,5 +1,5 @@
+import { scrubSecrets } from '../key/scrub.js';
 import { KeyguardError } from '../shared/errors.js';
-import { scrubSecrets } from '../shared/scrub.js';
 import type { VerifyResult } from './ports.js';
 import { RetriesExhausted } from './retry.js';
 

@@ -1,6 +1,6 @@
 import type { AuditTrail } from '../audit/trail.js';
+import { fingerprint } from '../key/fingerprint.js';
 import { UsageError } from '../shared/errors.js';
-import { fingerprint } from '../shared/fingerprint.js';
 import { auditRef, keyRef } from './keys.js';
 import type { KeyAdmin } from './ports.js';
 import { type RotationState, writeState } from './state.js';

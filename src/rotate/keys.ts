@@ -1,6 +1,6 @@
-import { findKeys } from '../scan/detect/matcher.js';
-import { RULES } from '../scan/detect/rules.js';
-import { fingerprint, hint } from '../shared/fingerprint.js';
+import { fingerprint, hint } from '../key/fingerprint.js';
+import { findKeys } from '../key/matcher.js';
+import { RULES } from '../key/rules.js';
 import type { KeyRef } from './state.js';
 
 export function keyRef(key: string, apiKeyId: string | null = null, workspaceId?: string | null): KeyRef {

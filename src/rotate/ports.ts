@@ -3,9 +3,9 @@
  * (verifyApiKey, AdminClient) satisfies them in production; tests can pass a stub. Type-only
  * imports: nothing here loads the SDK.
  */
-import type { ConsoleKey, VerifyResult } from './anthropic.js';
+import type { ConsoleKey, VerifyResult } from '../anthropic/client.js';
 
-export type { ConsoleKey, VerifyResult, VerifyStatus } from './anthropic.js';
+export type { ConsoleKey, VerifyResult, VerifyStatus } from '../anthropic/client.js';
 
 export interface KeyVerifier {
   verify(key: string): Promise<VerifyResult>;

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../audit/event.js';
 import type { AuditTrail } from '../audit/trail.js';
+import { fingerprint } from '../key/fingerprint.js';
 import { ExitCode, KeyguardError } from '../shared/errors.js';
-import { fingerprint } from '../shared/fingerprint.js';
 import { describe, errorCode, failure } from './failure.js';
 import { keyRef } from './keys.js';
 import type { VerifyResult } from './ports.js';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { containsSecret } from '../key/scrub.js';
 import { KeyguardError } from '../shared/errors.js';
-import { containsSecret } from '../shared/scrub.js';
 import type { SecretVersion } from './stores/store.js';
 
 /** Phases in order; a resumed run skips every phase at or before the recorded one. */

@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../audit/event.js';
 import type { EnvironmentConfig } from '../config/types.js';
-import { fingerprint } from '../shared/fingerprint.js';
-import { scrubSecrets } from '../shared/scrub.js';
+import { fingerprint } from '../key/fingerprint.js';
+import { scrubSecrets } from '../key/scrub.js';
 import { keyRef } from './keys.js';
 import type { KeyAdmin } from './ports.js';
 import type { KeyRef } from './state.js';

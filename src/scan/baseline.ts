@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { isFingerprint, lazyCrypto } from '../key/fingerprint.js';
 import { InputError } from '../shared/errors.js';
-import { isFingerprint, lazyCrypto } from '../shared/fingerprint.js';
 import type { Finding } from './finding.js';
 
 export const DEFAULT_BASELINE = '.keyguard-baseline.json';

@@ -1,4 +1,4 @@
-import { fingerprint, hint } from '../shared/fingerprint.js';
+import { fingerprint, hint } from '../key/fingerprint.js';
 import { MAX_ENCODED_RUN } from './detect/decoders.js';
 import { detect } from './detect/detector.js';
 import { hasMarkerIn } from './detect/marker-search.js';

@@ -1,21 +1,11 @@
-/** What a scan reports: one key at one place. The key itself never appears in a Finding. */
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.length - SEVERITIES.indexOf(severity);
-}
-
-export function atOrAbove(severity: Severity, threshold: Severity): boolean {
-  return severityRank(severity) >= severityRank(threshold);
-}
+import type { Severity } from '../key/severity.js';
 
 export interface Verification {
   status: 'active' | 'inactive' | 'unknown';
   detail: string;
 }
 
+/** What a scan reports: one key at one place. The key itself never appears in a Finding. */
 export interface Finding {
   rule: string;
   severity: Severity;

@@ -1,6 +1,6 @@
+import type { VerifyResult } from '../anthropic/client.js';
 import type { KeyguardConfig } from '../config/types.js';
-import type { VerifyResult } from '../rotate/anthropic.js';
-import { RULES } from './detect/rules.js';
+import { RULES } from '../key/rules.js';
 import { type Finding, secretOf, type Verification } from './finding.js';
 import { mapPool } from './pool.js';
 
@@ -43,7 +43,7 @@ export async function verifyFindings(findings: Finding[], options: VerifyOptions
   }
   const sendable = [...unique.values()].some((u) => u.rule === RULES.apiKey.id || u.rule === RULES.adminKey.id);
   // The SDK is loaded only when there is something to send.
-  const client = sendable ? await import('../rotate/anthropic.js') : undefined;
+  const client = sendable ? await import('../anthropic/client.js') : undefined;
   const clientOptions = {
     baseUrl: options.config.anthropic?.baseUrl,
     timeoutMs: options.config.anthropic?.timeoutMs,

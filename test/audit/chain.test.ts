@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/audit/canonical.js';
 import { AuditError, appendEvent, readEvents, verifyChain } from '../../src/audit/chain.js';
 import { GENESIS_HASH, hashEvent } from '../../src/audit/event.js';
-import { makeKey } from '../../src/scan/detect/keygen.js';
-import { fingerprint, hint } from '../../src/shared/fingerprint.js';
+import { fingerprint, hint } from '../../src/key/fingerprint.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { tempDir } from '../helpers/git.js';
 
 const actor = { user: 'ops', host: 'build-1', ci: null };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKey } from '../../src/scan/detect/keygen.js';
-import { hint } from '../../src/shared/fingerprint.js';
+import { hint } from '../../src/key/fingerprint.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { GIT_ENV, tempDir, writeFiles } from '../helpers/git.js';
 import { maskedCli as cli } from '../helpers/masked.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../servers/anthropic.js';

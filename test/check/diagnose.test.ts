@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseKey } from '../../src/check/diagnose.js';
-import { makeKey, makeToken } from '../../src/scan/detect/keygen.js';
+import { makeKey, makeToken } from '../../src/key/keygen.js';
 
 const codes = (raw: string, expected: 'api' | 'admin' = 'api') =>
   diagnoseKey(raw, expected).problems.map((p) => p.code);

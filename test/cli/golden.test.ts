@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKey, makeToken, seededRandom } from '../../src/scan/detect/keygen.js';
+import { makeKey, makeToken, seededRandom } from '../../src/key/keygen.js';
 import { zip } from '../helpers/archives.js';
 import { gitdir } from '../helpers/git.js';
 import { maskedCli as cli, expectMasked } from '../helpers/masked.js';

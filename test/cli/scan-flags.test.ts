@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKey, makeToken } from '../../src/scan/detect/keygen.js';
-import { fingerprint } from '../../src/shared/fingerprint.js';
-import { VERSION } from '../../src/version.js';
+import { fingerprint } from '../../src/key/fingerprint.js';
+import { makeKey, makeToken } from '../../src/key/keygen.js';
+import { VERSION } from '../../src/shared/version.js';
 import { GIT_ENV, gitdir, tempDir, writeFiles } from '../helpers/git.js';
 import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';

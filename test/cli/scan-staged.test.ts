@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKey } from '../../src/scan/detect/keygen.js';
+import { fingerprint } from '../../src/key/fingerprint.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { parseStagedRaw } from '../../src/scan/sources/staged.js';
-import { fingerprint } from '../../src/shared/fingerprint.js';
 import { git, gitdir, tempDir } from '../helpers/git.js';
 import { maskedCli as cli } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';

@@ -1,8 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKey } from '../../src/scan/detect/keygen.js';
-import { fingerprint } from '../../src/shared/fingerprint.js';
+import { fingerprint } from '../../src/key/fingerprint.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { git, gitdir, tempDir, writeFiles } from '../helpers/git.js';
 import { maskedCli as cli, expectMasked } from '../helpers/masked.js';
 import { scanJson } from '../helpers/scan.js';

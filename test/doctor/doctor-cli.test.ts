@@ -2,7 +2,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installHook } from '../../src/hook/install.js';
-import { makeKey } from '../../src/scan/detect/keygen.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { git, gitdir, tempDir, writeFiles } from '../helpers/git.js';
 import { maskedCli as cli } from '../helpers/masked.js';
 import { CLEAN_GITIGNORE } from './helpers.js';

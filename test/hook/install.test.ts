@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installHook } from '../../src/hook/install.js';
 import { uninstallHook } from '../../src/hook/uninstall.js';
-import { makeKey } from '../../src/scan/detect/keygen.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { BIN } from '../helpers/cli.js';
 import { GIT_ENV, git, gitdir } from '../helpers/git.js';
 import { maskedCli as cli, expectMasked } from '../helpers/masked.js';

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { makeKey } from '../../src/scan/detect/keygen.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { BIN } from '../helpers/cli.js';
 import { GIT_ENV, git, gitdir, tempDir, writeFiles } from '../helpers/git.js';
 import { ajvDraft04, readJson } from '../helpers/json-schema.js';

@@ -3,8 +3,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { makeKey } from '../../src/scan/detect/keygen.js';
-import { VERSION } from '../../src/version.js';
+import { makeKey } from '../../src/key/keygen.js';
+import { VERSION } from '../../src/shared/version.js';
 import { GIT_ENV, tempDir, writeFiles } from '../helpers/git.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

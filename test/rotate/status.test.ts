@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sealEvent } from '../../src/audit/event.js';
+import { fingerprint, hint } from '../../src/key/fingerprint.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { environmentStatus, formatStatusText, maxAgeFor } from '../../src/rotate/status.js';
-import { makeKey } from '../../src/scan/detect/keygen.js';
-import { fingerprint, hint } from '../../src/shared/fingerprint.js';
 import { MemoryStore } from './memory-store.js';
 import { StubAnthropic } from './stub-anthropic.js';
 

@@ -1,6 +1,6 @@
-import type { ConsoleKeyStatus } from '../../src/rotate/anthropic.js';
+import type { ConsoleKeyStatus } from '../../src/anthropic/client.js';
+import { hint } from '../../src/key/fingerprint.js';
 import type { ConsoleKey, KeyAdmin, KeyVerifier, VerifyResult } from '../../src/rotate/ports.js';
-import { hint } from '../../src/shared/fingerprint.js';
 
 /**
  * An in-process Anthropic for engine unit tests: a Console of keys (status, workspace) and a verify

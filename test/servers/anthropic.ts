@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hint } from '../../src/shared/fingerprint.js';
+import { hint } from '../../src/key/fingerprint.js';
 
 /**
  * A fake Anthropic API on 127.0.0.1: GET /v1/models, and the Admin API's

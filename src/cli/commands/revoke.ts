@@ -52,7 +52,7 @@ async function target(
   flags: RevokeFlags,
   auditEvents: () => Promise<import('../../audit/event.js').AuditEvent[]>,
 ) {
-  const { fingerprint, hint, isFingerprint } = await import('../../shared/fingerprint.js');
+  const { fingerprint, hint, isFingerprint } = await import('../../key/fingerprint.js');
   const given = [flags.keyStdin, flags.keyFile, flags.fingerprint, flags.hint].filter(Boolean).length;
   if (given > 1) throw new UsageError('name the key one way: stdin, --key-file, --fingerprint or --hint.');
   if (flags.hint) {
@@ -75,7 +75,7 @@ async function target(
   }
   let key: string;
   if (flags.keyFile) {
-    const { readPrivateKeyFile } = await import('../../rotate/new-key.js');
+    const { readPrivateKeyFile } = await import('../key-input.js');
     key = await readPrivateKeyFile(ctx.io, flags.keyFile, '--key-file');
   } else if ((flags.keyStdin || ctx.io.stdin) && !ctx.io.stdinIsTTY) {
     key = (await readStdin(ctx.io)).toString('utf8').trim();

@@ -145,7 +145,7 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
       await runFinish(ctx, { flags, name, env, dir, trail, loaded, log });
       return;
     }
-    const { readNewKey, CREATE_KEY_HINT } = await import('../../rotate/new-key.js');
+    const { readNewKey, CREATE_KEY_HINT } = await import('../key-input.js');
     const newKey = await readNewKey(ctx.io, { stdin: flags.newKeyStdin, env: flags.newKeyEnv, file: flags.newKeyFile });
     if (!newKey) throw new UsageError(`no new key given. ${CREATE_KEY_HINT}`);
     const store = await openStore(env.store, storeContext);
@@ -248,7 +248,7 @@ async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<numbe
   const { readEvents } = await import('../../audit/chain.js');
   const { auditFile } = await import('../../audit/open-trail.js');
   const { connectAnthropic } = await import('../../rotate/connect.js');
-  const { isFingerprint } = await import('../../shared/fingerprint.js');
+  const { isFingerprint } = await import('../../key/fingerprint.js');
   if (flags.fingerprint && !isFingerprint(flags.fingerprint)) {
     throw new UsageError('--fingerprint takes the 64-character lowercase hex SHA-256 of a key.');
   }

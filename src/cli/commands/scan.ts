@@ -1,7 +1,8 @@
 import type { LoadedConfig } from '../../config/types.js';
 import { stagedRefusal } from '../../hook/message.js';
+import { atOrAbove, SEVERITIES, type Severity } from '../../key/severity.js';
 import { DEFAULT_BASELINE } from '../../scan/baseline.js';
-import { atOrAbove, type Finding, type ScanResult, SEVERITIES, type Severity, secretOf } from '../../scan/finding.js';
+import { type Finding, type ScanResult, secretOf } from '../../scan/finding.js';
 import { FORMATS, type Format } from '../../scan/report/report.js';
 import { UsageError } from '../../shared/errors.js';
 import { findWorkTree } from '../../shared/git.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { fingerprint, isFingerprint } from '../../key/fingerprint.js';
 import { formatTrace, TRACE_FORMATS, type TraceFormat } from '../../scan/history/trace-report.js';
 import { InputError, UsageError } from '../../shared/errors.js';
-import { fingerprint, isFingerprint } from '../../shared/fingerprint.js';
 import { addCommonOptions, type CommonOptions, emitReport } from '../common.js';
 import { type CommandContext, readStdin } from '../io.js';
 

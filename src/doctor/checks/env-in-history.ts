@@ -1,4 +1,4 @@
-import { isSecretEnvFile } from '../env-files.js';
+import { isSecretEnvFile } from '../../shared/env-files.js';
 import { envFilesAdded, hasCommits } from '../git-facts.js';
 import { type Check, NOT_A_REPOSITORY, pass, skip } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { parse } from 'dotenv';
-import { isSecretEnvFile } from '../env-files.js';
+import { isSecretEnvFile } from '../../shared/env-files.js';
 import { type Check, NOT_A_REPOSITORY, pass, skip } from '../types.js';
 
 const ID = 'env-tracked';

@@ -1,7 +1,6 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { firstExisting, LEFTHOOK_FILES, PRE_COMMIT_CONFIG } from '../../hook/managers.js';
-import { hooksDir } from '../git-facts.js';
+import { firstExisting, hooksDir, LEFTHOOK_FILES, PRE_COMMIT_CONFIG } from '../../hook/managers.js';
 import { type Check, NOT_A_REPOSITORY, pass } from '../types.js';
 
 const ID = 'pre-commit-hook';

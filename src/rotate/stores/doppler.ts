@@ -1,6 +1,6 @@
 import type { StoreConfig } from '../../config/types.js';
+import { fingerprint } from '../../key/fingerprint.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
-import { fingerprint } from '../../shared/fingerprint.js';
 import { scrub } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 import { fetchWithTimeout, isTransientStatus } from './store-http.js';

@@ -1,4 +1,4 @@
-import { Needle } from './needle.js';
+import { Needle } from '../../key/needle.js';
 
 /**
  * Encoded keys are still keys. Each decoder has literal markers to search for in raw bytes (the

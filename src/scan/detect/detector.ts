@@ -1,6 +1,6 @@
+import { findKeys, PREFIX } from '../../key/matcher.js';
+import type { Rule } from '../../key/rules.js';
 import { findEncodedRuns } from './decoders.js';
-import { findKeys, PREFIX } from './matcher.js';
-import type { Rule } from './rules.js';
 
 /** A key in a buffer: the byte range to report (the encoded text when it was encoded). */
 export interface Detection {

@@ -1,5 +1,5 @@
+import { PREFIX } from '../../key/matcher.js';
 import { encodedMarkers } from './decoders.js';
-import { PREFIX } from './matcher.js';
 
 /**
  * Every literal the detector starts from: `sk-ant-` and its encoded forms. No detection is possible

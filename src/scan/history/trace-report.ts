@@ -1,4 +1,4 @@
-import { TOOL } from '../../version.js';
+import { TOOL } from '../../shared/version.js';
 import type { Finding } from '../finding.js';
 import type { Trace } from './trace.js';
 

@@ -1,4 +1,4 @@
-import { ruleById } from '../detect/rules.js';
+import { ruleById } from '../../key/rules.js';
 import type { ReportInput } from './report.js';
 
 /** Workflow-command escaping: data escapes %, CR, LF; property values also `:` and `,`. */

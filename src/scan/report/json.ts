@@ -1,4 +1,4 @@
-import { TOOL } from '../../version.js';
+import { TOOL } from '../../shared/version.js';
 import type { ReportInput } from './report.js';
 
 /** DESIGN §2: one JSON document, findings in the contract's field order. */

@@ -1,6 +1,7 @@
-import { TOOL } from '../../version.js';
-import { ALL_RULES, ruleById } from '../detect/rules.js';
-import type { Finding, Severity } from '../finding.js';
+import { ALL_RULES, ruleById } from '../../key/rules.js';
+import type { Severity } from '../../key/severity.js';
+import { TOOL } from '../../shared/version.js';
+import type { Finding } from '../finding.js';
 import type { ReportInput } from './report.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {

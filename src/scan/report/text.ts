@@ -1,4 +1,5 @@
-import { type Finding, SEVERITIES } from '../finding.js';
+import { SEVERITIES } from '../../key/severity.js';
+import type { Finding } from '../finding.js';
 import { type Palette, plain, type ReportInput } from './report.js';
 
 export function formatBytes(bytes: number): string {

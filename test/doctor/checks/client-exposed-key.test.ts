@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientExposedKey } from '../../../src/doctor/checks/client-exposed-key.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { gitdir, writeFiles } from '../../helpers/git.js';
 import { ALLOW_BROWSER, BROWSER_KEY_VAR, runCheck, VITE_KEY_VAR } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { envExampleRealKey } from '../../../src/doctor/checks/env-example-real-key.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
-import { hint } from '../../../src/shared/fingerprint.js';
+import { hint } from '../../../src/key/fingerprint.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { gitdir } from '../../helpers/git.js';
 import { runCheck } from '../helpers.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKey } from '../../../src/key/keygen.js';
 import { createAwsStore, tokenOf } from '../../../src/rotate/stores/aws.js';
 import { importOptional } from '../../../src/rotate/stores/index.js';
 import type { SecretStore } from '../../../src/rotate/stores/store.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError, StoreError } from '../../../src/shared/errors.js';
 import { type FakeAws, startFakeAws } from '../../servers/aws.js';
 import { awsFixture, storeContext } from '../../servers/index.js';

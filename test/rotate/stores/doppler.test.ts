@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeKey } from '../../../src/key/keygen.js';
 import { openStore } from '../../../src/rotate/stores/index.js';
 import type { SecretStore } from '../../../src/rotate/stores/store.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 import { type FakeDoppler, startFakeDoppler } from '../../servers/doppler.js';
 import { failure, storeContext, storeFailure } from './store-test-kit.js';

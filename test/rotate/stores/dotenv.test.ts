@@ -1,8 +1,8 @@
 import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeKey } from '../../../src/key/keygen.js';
 import { createDotenvStore } from '../../../src/rotate/stores/dotenv.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { StoreError } from '../../../src/shared/errors.js';
 import { tempDir } from '../../helpers/git.js';
 import { storeContext } from '../../servers/index.js';

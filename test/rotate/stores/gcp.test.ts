@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKey } from '../../../src/key/keygen.js';
 import { crc32c } from '../../../src/rotate/stores/crc32c.js';
 import { createGcpStore } from '../../../src/rotate/stores/gcp.js';
 import { createGcpClient } from '../../../src/rotate/stores/gcp-client.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError, StoreError } from '../../../src/shared/errors.js';
 import { type FakeGcp, startFakeGcp } from '../../servers/gcp.js';
 import { gcpFixture, storeContext } from '../../servers/index.js';

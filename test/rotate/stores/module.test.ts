@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeKey } from '../../../src/key/keygen.js';
 import { createModuleStore } from '../../../src/rotate/stores/module.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError, StoreError } from '../../../src/shared/errors.js';
 import { tempDir } from '../../helpers/git.js';
 import { storeContext } from '../../servers/index.js';

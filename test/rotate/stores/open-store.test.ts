@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKey } from '../../../src/key/keygen.js';
 import { importOptional, openStore } from '../../../src/rotate/stores/index.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 import { tempDir } from '../../helpers/git.js';
 import {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { type FakeAws, startFakeAws } from '../../servers/aws.js';
 import { type FakeGcp, startFakeGcp } from '../../servers/gcp.js';
 import { awsFixture, gcpFixture, type StoreFixture } from '../../servers/index.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConfig } from '../../../src/config/types.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { spawnCli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/git.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../../servers/anthropic.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../../src/key/fingerprint.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { scanBuffer } from '../../../src/scan/content.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
-import { fingerprint } from '../../../src/shared/fingerprint.js';
 
 const scan = (text: string) => scanBuffer(Buffer.from(text), { path: 't' }).findings;
 const b64 = (text: string) => Buffer.from(text).toString('base64');

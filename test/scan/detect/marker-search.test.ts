@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assemble, OUT } from '../../../scripts/build-wasm.js';
-import { makeKey, seededRandom } from '../../../src/scan/detect/keygen.js';
+import { makeKey, seededRandom } from '../../../src/key/keygen.js';
 import { hasMarkerIn, markerSearchEngine, residentBuffers } from '../../../src/scan/detect/marker-search.js';
 import { hasMarkerScalar, MARKERS, MAX_MARKER } from '../../../src/scan/detect/markers.js';
 

@@ -1,7 +1,7 @@
-import { makeKey } from '../../../src/scan/detect/keygen.js';
+import { fingerprint } from '../../../src/key/fingerprint.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { type Finding, secretOf } from '../../../src/scan/finding.js';
 import { scanHistory } from '../../../src/scan/history/scan-history.js';
-import { fingerprint } from '../../../src/shared/fingerprint.js';
 import { git } from '../../helpers/git.js';
 
 /** A fresh generated key and its fingerprint. */

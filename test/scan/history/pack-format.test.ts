@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/key/keygen.js';
+import { PREFIX } from '../../../src/key/matcher.js';
 import { encodedMarkers } from '../../../src/scan/detect/decoders.js';
-import { seededRandom } from '../../../src/scan/detect/keygen.js';
-import { PREFIX } from '../../../src/scan/detect/matcher.js';
 import {
   applyDelta,
   copiedRanges,

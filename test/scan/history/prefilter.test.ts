@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { makeKey, seededRandom } from '../../../src/key/keygen.js';
 import { detect } from '../../../src/scan/detect/detector.js';
-import { makeKey, seededRandom } from '../../../src/scan/detect/keygen.js';
 import { hasMarker, MarkerFilter } from '../../../src/scan/history/prefilter.js';
 
 const rnd = seededRandom(7);

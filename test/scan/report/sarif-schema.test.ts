@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { cli } from '../../helpers/cli.js';
 import { git, gitdir, writeFiles } from '../../helpers/git.js';
 import { ajvDraft04, readJson } from '../../helpers/json-schema.js';

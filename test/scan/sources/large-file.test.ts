@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../../src/key/fingerprint.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { ContentScanner } from '../../../src/scan/content.js';
 import { MAX_ENCODED_RUN } from '../../../src/scan/detect/decoders.js';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { CHUNK_SIZE } from '../../../src/scan/sources/files.js';
-import { fingerprint } from '../../../src/shared/fingerprint.js';
 import { tempDir } from '../../helpers/git.js';
 import { scanJson } from '../../helpers/scan.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeKey } from '../../../src/scan/detect/keygen.js';
+import { fingerprint } from '../../../src/key/fingerprint.js';
+import { makeKey } from '../../../src/key/keygen.js';
 import { packError, parsePackList } from '../../../src/scan/sources/npm-pack.js';
-import { fingerprint } from '../../../src/shared/fingerprint.js';
 import { cli } from '../../helpers/cli.js';
 import { gitdir, tempDir, writeFiles } from '../../helpers/git.js';
 

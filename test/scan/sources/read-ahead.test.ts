@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeKey, seededRandom } from '../../../src/key/keygen.js';
 import { scanBuffer } from '../../../src/scan/content.js';
-import { makeKey, seededRandom } from '../../../src/scan/detect/keygen.js';
 import { isResident } from '../../../src/scan/detect/marker-search.js';
 import { CHUNK_SIZE, PIECE, readBuffer } from '../../../src/scan/sources/files.js';
 import { tempDir, writeFiles } from '../../helpers/git.js';

@@ -1,5 +1,5 @@
-import { findKeys } from '../scan/detect/matcher.js';
 import { hint } from './fingerprint.js';
+import { findKeys } from './matcher.js';
 
 /**
  * Replace every credential-shaped token in a text by its hint. Error messages from SDKs and servers

@@ -1,4 +1,13 @@
-import type { Severity } from '../finding.js';
+import {
+  FIXED_BODY,
+  type FIXED_KINDS,
+  FIXED_SUFFIX,
+  MAX_BODY,
+  MIN_UNRECOGNIZED_BODY,
+  MIN_VARIABLE_BODY,
+  type VARIABLE_KINDS,
+} from './format.js';
+import type { Severity } from './severity.js';
 
 /**
  * The Anthropic credential rules. Classification happens after the matcher has cut a whole token
@@ -70,19 +79,16 @@ export function ruleById(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
 }
 
-/** Fixed-length kinds: 93 characters and `AA`. */
-const FIXED: Record<string, Rule> = { api03: RULES.apiKey, admin01: RULES.adminKey };
-const FIXED_BODY = 95;
-/** Variable-length kinds (base64url bodies whose length is not published). */
+/** Which rule each known kind falls under (shapes in format.ts). */
+const FIXED: Record<string, Rule> = {
+  api03: RULES.apiKey,
+  admin01: RULES.adminKey,
+} satisfies Record<(typeof FIXED_KINDS)[number], Rule>;
 const VARIABLE: Record<string, Rule> = {
   oat01: RULES.oauthToken,
   ort01: RULES.oauthRefreshToken,
   sid01: RULES.sessionKey,
-};
-export const MIN_VARIABLE_BODY = 40;
-export const MIN_UNRECOGNIZED_BODY = 24;
-/** Longer bodies are not credentials: the token is glued to something else. */
-export const MAX_BODY = 256;
+} satisfies Record<(typeof VARIABLE_KINDS)[number], Rule>;
 
 /**
  * Which rule a whole token `sk-ant-<kind>-<body>` falls under, or undefined when it is not a
@@ -93,7 +99,7 @@ export function classify(kind: string, body: string): Rule | undefined {
   if (body.length > MAX_BODY) return undefined;
   const fixed = FIXED[kind];
   if (fixed) {
-    if (body.length === FIXED_BODY) return body.endsWith('AA') ? fixed : undefined;
+    if (body.length === FIXED_BODY) return body.endsWith(FIXED_SUFFIX) ? fixed : undefined;
     return body.length >= MIN_UNRECOGNIZED_BODY && body.length < FIXED_BODY ? RULES.unrecognized : undefined;
   }
   const variable = VARIABLE[kind];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BODY_ALPHABET, FIXED_BODY, FIXED_SUFFIX, isFixedKind, KEY_PREFIX, type KeyKind } from './format.js';
 import { isPlaceholderBody } from './placeholders.js';
 
 /**
@@ -6,9 +7,7 @@ import { isPlaceholderBody } from './placeholders.js';
  * repository never holds a literal key: hosting platforms block pushes that contain one, and the
  * project scans itself.
  */
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-export type KeyKind = 'api03' | 'admin01' | 'oat01' | 'ort01' | 'sid01';
+export type { KeyKind } from './format.js';
 
 /** Random base64url text of `length` characters (from a seed when given, for repeatable data). */
 export function randomBody(length: number, seed?: () => number): string {
@@ -16,7 +15,7 @@ export function randomBody(length: number, seed?: () => number): string {
   const bytes = seed ? undefined : randomBytes(length);
   for (let i = 0; i < length; i++) {
     const n = seed ? Math.floor(seed() * 64) : bytes![i]! & 63;
-    out += ALPHABET[n];
+    out += BODY_ALPHABET[n];
   }
   return out;
 }
@@ -33,13 +32,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const PREFIX = ['sk', 'ant'].join('-');
-
 /** A well-formed credential of the given kind (API and admin keys: 93 characters + `AA`). */
 export function makeKey(kind: KeyKind = 'api03', seed?: () => number): string {
   for (;;) {
-    const body = kind === 'api03' || kind === 'admin01' ? `${randomBody(93, seed)}AA` : randomBody(95, seed);
-    if (!isPlaceholderBody(body)) return `${PREFIX}-${kind}-${body}`;
+    const body = isFixedKind(kind)
+      ? randomBody(FIXED_BODY - FIXED_SUFFIX.length, seed) + FIXED_SUFFIX
+      : randomBody(FIXED_BODY, seed);
+    if (!isPlaceholderBody(body)) return `${KEY_PREFIX}${kind}-${body}`;
   }
 }
 
@@ -47,6 +46,6 @@ export function makeKey(kind: KeyKind = 'api03', seed?: () => number): string {
 export function makeToken(kind: string, bodyLength: number, suffix = '', seed?: () => number): string {
   for (;;) {
     const body = randomBody(bodyLength, seed) + suffix;
-    if (!isPlaceholderBody(body)) return `${PREFIX}-${kind}-${body}`;
+    if (!isPlaceholderBody(body)) return `${KEY_PREFIX}${kind}-${body}`;
   }
 }

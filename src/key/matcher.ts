@@ -1,6 +1,7 @@
+import { KEY_PREFIX, MAX_BODY } from './format.js';
 import { Needle } from './needle.js';
 import { isPlaceholderBody } from './placeholders.js';
-import { classify, MAX_BODY, type Rule } from './rules.js';
+import { classify, type Rule } from './rules.js';
 
 /** A key found in plain bytes: where it starts and ends in the buffer, and what it is. */
 export interface KeyMatch {
@@ -10,7 +11,7 @@ export interface KeyMatch {
   rule: Rule;
 }
 
-export const PREFIX = Buffer.from('sk-ant-', 'latin1');
+export const PREFIX = Buffer.from(KEY_PREFIX, 'latin1');
 const PREFIX_NEEDLE = new Needle(PREFIX);
 
 const TOKEN = new Uint8Array(256);

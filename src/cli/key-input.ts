@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type CliIO, readStdin } from '../cli/io.js';
 import { UsageError } from '../shared/errors.js';
+import { type CliIO, readStdin } from './io.js';
 
 export const CREATE_KEY_HINT =
   'The Anthropic Admin API cannot create API keys: create the new key in the Claude Console (Settings → API Keys, https://console.anthropic.com/settings/keys), then pass it with --new-key-stdin, --new-key-env VAR or --new-key-file FILE.';

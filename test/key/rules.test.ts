@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { scanBuffer } from '../../../src/scan/content.js';
-import { makeKey, makeToken, randomBody } from '../../../src/scan/detect/keygen.js';
-import { RULES } from '../../../src/scan/detect/rules.js';
-import { fingerprint, hint } from '../../../src/shared/fingerprint.js';
+import { fingerprint, hint } from '../../src/key/fingerprint.js';
+import { makeKey, makeToken, randomBody } from '../../src/key/keygen.js';
+import { RULES } from '../../src/key/rules.js';
+import { scanBuffer } from '../../src/scan/content.js';
 
 const rulesIn = (text: string | Buffer) =>
   scanBuffer(Buffer.isBuffer(text) ? text : Buffer.from(text), { path: 't' }).findings.map((f) => f.rule);

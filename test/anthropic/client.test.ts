@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient, AnthropicApiError, verifyAdminKey, verifyApiKey } from '../../src/rotate/anthropic.js';
-import { makeKey } from '../../src/scan/detect/keygen.js';
-import { hint } from '../../src/shared/fingerprint.js';
+import { AdminClient, AnthropicApiError, verifyAdminKey, verifyApiKey } from '../../src/anthropic/client.js';
+import { hint } from '../../src/key/fingerprint.js';
+import { makeKey } from '../../src/key/keygen.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../servers/anthropic.js';
 
 let fake: FakeAnthropic;

@@ -1,8 +1,8 @@
 import type { VerifyResult } from '../anthropic/client.js';
 import type { KeyguardConfig } from '../config/types.js';
 import { RULES } from '../key/rules.js';
+import { mapPool } from '../shared/pool.js';
 import { type Finding, secretOf, type Verification } from './finding.js';
-import { mapPool } from './pool.js';
 
 export interface VerifyOptions {
   env: Record<string, string | undefined>;

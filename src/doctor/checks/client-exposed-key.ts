@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { parse } from 'dotenv';
 import fg from 'fast-glob';
 import { ALLOW_MARKER, scanBuffer } from '../../scan/content.js';
-import { mapPool } from '../../scan/pool.js';
 import { scanFile } from '../../scan/sources/files.js';
 import { runGit } from '../../shared/git.js';
+import { mapPool } from '../../shared/pool.js';
 import { type Check, type DoctorContext, pass } from '../types.js';
 
 const ID = 'client-exposed-key';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { mapPool } from '../../shared/pool.js';
 import { type ContentResult, ContentScanner, scanBuffer } from '../content.js';
-import { mapPool } from '../pool.js';
 import { type BlobSink, readBlobs } from './blob-reader.js';
 import type { BlobEntry } from './enumerate.js';
 import { planPacks } from './pack/plan.js';

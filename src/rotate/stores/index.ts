@@ -26,16 +26,3 @@ export async function openStore(config: StoreConfig, context: StoreContext): Pro
       throw new ConfigError(`unknown store type ${JSON.stringify((config as { type: unknown }).type)}.`);
   }
 }
-
-/** Import an optional SDK, or say in one sentence which package to install. */
-export async function importOptional<T>(name: string, store: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new ConfigError(`the ${store} store needs the package ${name}: run npm install ${name}`);
-    }
-    throw error;
-  }
-}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsStore, tokenOf } from '../../../src/rotate/stores/aws.js';
-import { importOptional } from '../../../src/rotate/stores/index.js';
 import type { SecretStore } from '../../../src/rotate/stores/store.js';
 import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError, StoreError } from '../../../src/shared/errors.js';
+import { importOptional } from '../../../src/shared/import-optional.js';
 import { type FakeAws, startFakeAws } from '../../servers/aws.js';
 import { awsFixture, storeContext } from '../../servers/index.js';
 

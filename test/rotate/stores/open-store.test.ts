@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importOptional, openStore } from '../../../src/rotate/stores/index.js';
+import { openStore } from '../../../src/rotate/stores/index.js';
 import { makeKey } from '../../../src/scan/detect/keygen.js';
 import { ConfigError } from '../../../src/shared/errors.js';
+import { importOptional } from '../../../src/shared/import-optional.js';
 import { tempDir } from '../../helpers/git.js';
 import {
   awsFixture,

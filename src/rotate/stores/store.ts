@@ -1,3 +1,4 @@
+import type { JsonSchema } from '../../config/schema-parts.js';
 import type { StoreConfig } from '../../config/types.js';
 
 /**
@@ -68,3 +69,15 @@ export type StoreFactory<C extends StoreConfig = StoreConfig> = (
   config: C,
   context: StoreContext,
 ) => Promise<SecretStore>;
+
+/**
+ * What a store declares, in one place: the `type` a config names it by, the JSON-schema fragment of its
+ * config (one branch of environments.*.store in keyguard.config.json), and how to open it. The registry
+ * (config/stores/registry.ts) lists these and `scan` loads it with the config schema, so a declaration
+ * stays light: `create` imports the adapter, and so its SDK, only when a store is opened.
+ */
+export interface StoreModule<C extends { type: string }> {
+  readonly type: C['type'];
+  readonly schema: JsonSchema;
+  create(config: C, context: StoreContext): Promise<SecretStore>;
+}

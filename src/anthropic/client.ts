@@ -1,5 +1,5 @@
-import { importOptional } from '../rotate/stores/index.js';
 import { KeyguardError } from '../shared/errors.js';
+import { importOptional } from '../shared/import-optional.js';
 
 /**
  * The Anthropic API as keyguard uses it: "is this key live?" (GET /v1/models?limit=1, no tokens

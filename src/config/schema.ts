@@ -1,137 +1,18 @@
+import { type JsonSchema, str } from './schema-parts.js';
+import { STORE_MODULES } from './stores/registry.js';
+
+export type { JsonSchema } from './schema-parts.js';
+
 /**
  * The JSON Schema of keyguard.config.json. The loader validates with this very object, and
  * `npm run build` writes it to schema/keyguard.config.schema.json, so editors and the loader can
- * never disagree.
+ * never disagree. Each store's part comes from its declaration in config/stores/.
  */
-export type JsonSchema = {
-  $schema?: string;
-  $id?: string;
-  title?: string;
-  description?: string;
-  type?: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array';
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  enum?: readonly (string | number)[];
-  const?: string;
-  oneOf?: JsonSchema[];
-  minimum?: number;
-  minLength?: number;
-  pattern?: string;
-  default?: unknown;
-  examples?: unknown[];
-};
 
-const str = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({
-  type: 'string',
-  minLength: 1,
-  description,
-  ...extra,
-});
-
-function store(type: string, description: string, properties: Record<string, JsonSchema>, required: string[]) {
-  return {
-    type: 'object',
-    description,
-    properties: { type: { const: type, description: `Store type: ${type}.` }, ...properties },
-    required: ['type', ...required],
-    additionalProperties: false,
-  } satisfies JsonSchema;
-}
-
-const field = str('Key inside a JSON secret that holds the API key. Omit when the secret is the key itself.');
-
-export const STORE_SCHEMAS: Record<string, JsonSchema> = {
-  aws: store(
-    'aws',
-    'AWS Secrets Manager (@aws-sdk/client-secrets-manager).',
-    {
-      secretId: str('Secret name or ARN.'),
-      region: str('AWS region, e.g. us-east-1 (default: the SDK default chain).'),
-      field,
-      endpoint: str(
-        'Endpoint URL override (VPC endpoints, tests); default: AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL.',
-      ),
-      profile: str('Shared-config profile to use.'),
-    },
-    ['secretId'],
-  ),
-  gcp: store(
-    'gcp',
-    'Google Secret Manager (@google-cloud/secret-manager).',
-    {
-      secret: str('Secret resource name: projects/<project>/secrets/<name>.', {
-        pattern: '^projects/[^/]+/secrets/[^/]+$',
-      }),
-      field,
-      apiEndpoint: str(
-        'API endpoint override (default: KEYGUARD_GCP_API_ENDPOINT): host[:port] over TLS, or http://127.0.0.1:PORT for a local emulator (plaintext, no credentials, loopback only).',
-      ),
-    },
-    ['secret'],
-  ),
-  azure: store(
-    'azure',
-    'Azure Key Vault (@azure/keyvault-secrets + @azure/identity).',
-    {
-      vaultUrl: str('Vault URL, e.g. https://my-vault.vault.azure.net.'),
-      name: str('Secret name in the vault.'),
-      field,
-      disableOldVersion: {
-        type: 'boolean',
-        default: false,
-        description:
-          'When the rotation is finished, disable the secret version holding the old key (needs update permission).',
-      },
-    },
-    ['vaultUrl', 'name'],
-  ),
-  vault: store(
-    'vault',
-    'HashiCorp Vault KV version 2 (plain HTTP).',
-    {
-      address: str('Vault address, e.g. https://vault.example.com:8200 (default: VAULT_ADDR).'),
-      namespace: str('Vault Enterprise namespace (X-Vault-Namespace).'),
-      mount: str('KV v2 mount point.', { default: 'secret' }),
-      path: str('Secret path under the mount.'),
-      field: str('Key in the secret data that holds the API key.', { default: 'ANTHROPIC_API_KEY' }),
-      tokenFile: str(
-        'File holding the Vault token, relative to the config file; read when VAULT_TOKEN is not set (default: ~/.vault-token).',
-      ),
-    },
-    ['path'],
-  ),
-  doppler: store(
-    'doppler',
-    'Doppler (REST API).',
-    {
-      project: str('Doppler project. The token comes from DOPPLER_TOKEN.'),
-      config: str('Doppler config (environment), e.g. prd.'),
-      name: str('Secret name in the config.', { default: 'ANTHROPIC_API_KEY' }),
-      apiUrl: str('API base URL (default: https://api.doppler.com); override for tests or a proxy.'),
-    },
-    ['project', 'config'],
-  ),
-  dotenv: store(
-    'dotenv',
-    'A local env file (development).',
-    {
-      path: str('Path of the env file, relative to the config file.'),
-      variable: str('Variable that holds the key.', { default: 'ANTHROPIC_API_KEY' }),
-    },
-    ['path'],
-  ),
-  module: store(
-    'module',
-    "The user's own store adapter: a module exporting createStore(options).",
-    {
-      path: str('Path of the module, relative to the config file.'),
-      options: { type: 'object', description: 'Passed to createStore as is.', additionalProperties: true },
-    },
-    ['path'],
-  ),
-};
+/** The config schema of each store, by type. */
+export const STORE_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
+  STORE_MODULES.map((m) => [m.type, m.schema]),
+);
 
 export const CONFIG_SCHEMA: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -169,7 +50,7 @@ export const CONFIG_SCHEMA: JsonSchema = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          store: { oneOf: Object.values(STORE_SCHEMAS), description: 'Where the key of this environment lives.' },
+          store: { oneOf: STORE_MODULES.map((m) => m.schema), description: 'Where the key of this environment lives.' },
           maxAgeDays: { type: 'integer', minimum: 1, description: 'Rotation policy: the key must be younger.' },
           workspaceId: str('Anthropic workspace the key must belong to.'),
           description: str('Free text shown in rotate status.'),

@@ -1,21 +1,8 @@
 import type { Severity } from '../key/severity.js';
+import type { ConfigOf, STORE_MODULES } from './stores/registry.js';
 
-export type StoreConfig =
-  | { type: 'aws'; secretId: string; region?: string; field?: string; endpoint?: string; profile?: string }
-  | { type: 'gcp'; secret: string; field?: string; apiEndpoint?: string }
-  | { type: 'azure'; vaultUrl: string; name: string; field?: string; disableOldVersion?: boolean }
-  | {
-      type: 'vault';
-      path: string;
-      address?: string;
-      namespace?: string;
-      mount?: string;
-      field?: string;
-      tokenFile?: string;
-    }
-  | { type: 'doppler'; project: string; config: string; name?: string; apiUrl?: string }
-  | { type: 'dotenv'; path: string; variable?: string }
-  | { type: 'module'; path: string; options?: Record<string, unknown> };
+/** The config of one store: the union of what each store in the registry declares. */
+export type StoreConfig = ConfigOf<(typeof STORE_MODULES)[number]>;
 
 export type StoreType = StoreConfig['type'];
 

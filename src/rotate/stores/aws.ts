@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
-import type { StoreConfig } from '../../config/types.js';
+import type { AwsStoreConfig as AwsConfig } from '../../config/stores/aws.js';
 import { ExitCode, StoreError } from '../../shared/errors.js';
-import { importOptional } from './index.js';
+import { importOptional } from '../../shared/import-optional.js';
 import { readField, writeField } from './json-field.js';
 import { isNetworkError, storeError } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 
-type AwsConfig = Extract<StoreConfig, { type: 'aws' }>;
 type Sdk = typeof SecretsManager;
 
 const CURRENT = 'AWSCURRENT';

@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import { ConfigError } from '../../shared/errors.js';
-import { importOptional } from './index.js';
+import { importOptional } from '../../shared/import-optional.js';
 import type { StoreContext } from './store.js';
 
 /**

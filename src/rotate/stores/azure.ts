@@ -1,12 +1,10 @@
 import type { KeyVaultSecret, SecretClient } from '@azure/keyvault-secrets';
-import type { StoreConfig } from '../../config/types.js';
+import type { AzureStoreConfig as AzureConfig } from '../../config/stores/azure.js';
 import { KeyguardError, StoreError } from '../../shared/errors.js';
 import { createSecretClient } from './azure-client.js';
 import { readField, writeField } from './json-field.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 import { isTransientStatus } from './store-http.js';
-
-type AzureConfig = Extract<StoreConfig, { type: 'azure' }>;
 
 /** Tags keyguard puts on the versions it writes: the run that wrote it, and the version it replaced. */
 const ROTATION_TAG = 'keyguard-rotation-id';

@@ -1,11 +1,9 @@
-import type { StoreConfig } from '../../config/types.js';
+import type { DopplerStoreConfig as DopplerConfig } from '../../config/stores/doppler.js';
 import { fingerprint } from '../../key/fingerprint.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
 import { scrub } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 import { fetchWithTimeout, isTransientStatus } from './store-http.js';
-
-type DopplerConfig = Extract<StoreConfig, { type: 'doppler' }>;
 
 /**
  * Doppler, over its REST API with fetch rather than @dopplerhq/node-sdk 1.3.0. The store needs two

@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { access, constants, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { StoreConfig } from '../../config/types.js';
+import type { DotenvStoreConfig as DotenvConfig } from '../../config/stores/dotenv.js';
 import { StoreError } from '../../shared/errors.js';
 import { checkVariableName, findAssignments, setVariable } from './dotenv-file.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
-
-type DotenvConfig = Extract<StoreConfig, { type: 'dotenv' }>;
 
 /** A version of a file is its content: the same bytes are the same version. */
 function versionOf(text: string, mtime?: Date): SecretVersion {

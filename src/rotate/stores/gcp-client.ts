@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as SecretManager from '@google-cloud/secret-manager';
 import { ConfigError } from '../../shared/errors.js';
-import { importOptional } from './index.js';
+import { importOptional } from '../../shared/import-optional.js';
 
 type Sdk = typeof SecretManager;
 export type GcpClient = SecretManager.v1.SecretManagerServiceClient;

@@ -1,12 +1,10 @@
-import type { StoreConfig } from '../../config/types.js';
+import type { GcpStoreConfig as GcpConfig } from '../../config/stores/gcp.js';
 import { ExitCode, StoreError } from '../../shared/errors.js';
 import { crc32c } from './crc32c.js';
 import { createGcpClient } from './gcp-client.js';
 import { readField, writeField } from './json-field.js';
 import { isNetworkError, storeError } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
-
-type GcpConfig = Extract<StoreConfig, { type: 'gcp' }>;
 
 interface VersionInfo {
   name?: string | null;

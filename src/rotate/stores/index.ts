@@ -1,41 +1,28 @@
-import type { StoreConfig } from '../../config/types.js';
+import type { StoreConfig, StoreType } from '../../config/types.js';
 import { ConfigError } from '../../shared/errors.js';
-import type { SecretStore, StoreContext } from './store.js';
+import type { SecretStore, StoreContext, StoreFactory } from './store.js';
+
+type ConfigFor<T extends StoreType> = Extract<StoreConfig, { type: T }>;
 
 /**
- * Open the store an environment names. Each adapter (and its SDK) is imported only here, only when
- * used, so `scan` never loads a cloud SDK.
+ * The adapter of every store the config declares (config/stores/), each imported only here and only
+ * when used, so `scan` never loads a cloud SDK. The compiler checks that every declared type has one.
  */
-export async function openStore(config: StoreConfig, context: StoreContext): Promise<SecretStore> {
-  switch (config.type) {
-    case 'aws':
-      return (await import('./aws.js')).createAwsStore(config, context);
-    case 'gcp':
-      return (await import('./gcp.js')).createGcpStore(config, context);
-    case 'azure':
-      return (await import('./azure.js')).createAzureStore(config, context);
-    case 'vault':
-      return (await import('./vault.js')).createVaultStore(config, context);
-    case 'doppler':
-      return (await import('./doppler.js')).createDopplerStore(config, context);
-    case 'dotenv':
-      return (await import('./dotenv.js')).createDotenvStore(config, context);
-    case 'module':
-      return (await import('./module.js')).createModuleStore(config, context);
-    default:
-      throw new ConfigError(`unknown store type ${JSON.stringify((config as { type: unknown }).type)}.`);
-  }
-}
+const ADAPTERS: { [T in StoreType]: StoreFactory<ConfigFor<T>> } = {
+  aws: async (config, context) => (await import('./aws.js')).createAwsStore(config, context),
+  gcp: async (config, context) => (await import('./gcp.js')).createGcpStore(config, context),
+  azure: async (config, context) => (await import('./azure.js')).createAzureStore(config, context),
+  vault: async (config, context) => (await import('./vault.js')).createVaultStore(config, context),
+  doppler: async (config, context) => (await import('./doppler.js')).createDopplerStore(config, context),
+  dotenv: async (config, context) => (await import('./dotenv.js')).createDotenvStore(config, context),
+  module: async (config, context) => (await import('./module.js')).createModuleStore(config, context),
+};
 
-/** Import an optional SDK, or say in one sentence which package to install. */
-export async function importOptional<T>(name: string, store: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new ConfigError(`the ${store} store needs the package ${name}: run npm install ${name}`);
-    }
-    throw error;
-  }
+/** Open the store an environment names. */
+export async function openStore(config: StoreConfig, context: StoreContext): Promise<SecretStore> {
+  const create = Object.hasOwn(ADAPTERS, config.type)
+    ? (ADAPTERS[config.type] as StoreFactory<StoreConfig>)
+    : undefined;
+  if (!create) throw new ConfigError(`unknown store type ${JSON.stringify((config as { type: unknown }).type)}.`);
+  return create(config, context);
 }

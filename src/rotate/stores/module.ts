@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { StoreConfig } from '../../config/types.js';
+import type { ModuleStoreConfig as ModuleConfig } from '../../config/stores/module.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
 import { scrub, storeError } from './scrub.js';
 import type { SecretStore, SecretVersion, StoreContext } from './store.js';
-
-type ModuleConfig = Extract<StoreConfig, { type: 'module' }>;
 
 const METHODS = ['preflight', 'readCurrent', 'readVersion', 'stage', 'promote', 'rollback', 'abandon'] as const;
 

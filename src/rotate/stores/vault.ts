@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { StoreConfig } from '../../config/types.js';
+import type { VaultStoreConfig as VaultConfig } from '../../config/stores/vault.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
 import { scrub } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 import { fetchWithTimeout, isTransientStatus } from './store-http.js';
 
-type VaultConfig = Extract<StoreConfig, { type: 'vault' }>;
 type SecretData = Record<string, unknown>;
 
 interface KvVersion {

@@ -64,37 +64,11 @@ describe('doppler store (REST over fetch against a fake Doppler)', () => {
     expect(doppler.requests.length).toBe(count);
   });
 
-  it('a re-run of the same stage writes nothing', async () => {
+  it('rollback leaves a later writer alone', async () => {
     const store = await open();
-    const first = await store.stage(newKey, 'rot-1');
-    const again = await (await open()).stage(newKey, 'rot-1');
-    expect(again.id).toBe(first.id);
-    expect(doppler.state.writes.get('backend/prd')).toBe(1);
-  });
-
-  it('rolls back by writing the previous value, once', async () => {
-    const store = await open();
-    const before = await store.readCurrent();
-    const staged = await store.stage(newKey, 'rot-1');
-    const back = await store.rollback(before.version, oldKey, staged);
-    expect(back.id).toBe(before.version.id);
-    expect(raw()).toBe(oldKey);
-    await store.rollback(before.version, oldKey, staged);
-    expect(doppler.state.writes.get('backend/prd')).toBe(2);
-  });
-
-  it('abandon writes back the replaced value, is idempotent, and leaves later writers alone', async () => {
-    const store = await open();
-    const staged = await store.stage(newKey, 'rot-1');
-    await store.abandon(staged);
-    expect(raw()).toBe(oldKey);
-    await store.abandon(staged);
-    expect(doppler.state.writes.get('backend/prd')).toBe(2);
-
     const again = await store.stage(newKey, 'rot-2');
     const third = makeKey();
     doppler.put('backend', 'prd', 'ANTHROPIC_API_KEY', third);
-    await storeFailure(store.abandon(again), false, [oldKey, newKey, third]);
     await storeFailure(store.rollback({ id: 'x' }, oldKey, again), false, [oldKey, newKey, third]);
     expect(raw()).toBe(third);
   });
@@ -117,30 +91,8 @@ describe('doppler store (REST over fetch against a fake Doppler)', () => {
     expect(raw()).toBe(reference);
   });
 
-  it('a failed write leaves the secret unchanged', async () => {
-    const store = await open();
-    doppler.failNext('update', 500);
-    await storeFailure(store.stage(newKey, 'rot-1'), true, [oldKey, newKey]);
-    expect(raw()).toBe(oldKey);
-  });
-
-  it('returns what Doppler holds when a read-back differs', async () => {
-    const store = await open();
-    doppler.mangleNextWrite();
-    await store.stage(newKey, 'rot-1');
-    expect((await store.readCurrent()).value).not.toBe(newKey);
-  });
-
-  it.each([429, 500, 503])('classifies HTTP %i as transient', async (status) => {
-    const store = await open();
-    doppler.failNext('get', status);
-    await storeFailure(store.readCurrent(), true, [oldKey]);
-  });
-
-  it('classifies 401 (bad token), 403 (read-only token) and 404 as permanent', async () => {
+  it('a read-only token (403 on write) and a missing secret (404) are permanent, and say so', async () => {
     const { config } = doppler.storeFor({ project: 'backend', config: 'prd' });
-    const bad = await openStore(config, storeContext({ DOPPLER_TOKEN: 'dp.st.prd.wrong' }));
-    expect((await storeFailure(bad.readCurrent(), false, [oldKey])).message).toMatch(/401/);
     const readOnly = await openStore(config, storeContext({ DOPPLER_TOKEN: doppler.state.readOnlyToken }));
     const denied = await storeFailure(readOnly.stage(newKey, 'rot-1'), false, [oldKey, newKey]);
     expect(denied.message).toMatch(/read\/write access/);
@@ -148,12 +100,7 @@ describe('doppler store (REST over fetch against a fake Doppler)', () => {
     await storeFailure((await open({ name: 'MISSING' })).readCurrent(), false, []);
   });
 
-  it('times out on a hung API, fails transiently when it is gone, and needs DOPPLER_TOKEN', async () => {
-    const store = await open({}, 300);
-    doppler.hangNext('get');
-    expect((await storeFailure(store.readCurrent(), true, [])).message).toMatch(/timed out/);
-    await doppler.close();
-    await storeFailure(store.readCurrent(), true, []);
+  it('needs DOPPLER_TOKEN', async () => {
     const error = await failure(openStore({ type: 'doppler', project: 'p', config: 'c' }, storeContext({})));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/DOPPLER_TOKEN/);

@@ -30,7 +30,6 @@ async function failure(promise: Promise<unknown>): Promise<StoreError> {
 }
 
 const states = (name: string) => fake.secrets.get(name)!.versions.map((v) => v.state);
-const calls = (method: string) => fake.requests.filter((r) => r.method === method).length;
 
 describe('gcp store', () => {
   it('computes CRC32C like the service (RFC 3720 check value)', () => {
@@ -62,16 +61,6 @@ describe('gcp store', () => {
     fake.addVersion(name, 'someone else');
     const error = await failure(store.promote(staged, previous));
     expect(error.message).toMatch(/version 3 was added after the new key's version 2/);
-  });
-
-  it('re-stages idempotently: a latest version already holding the key is reused', async () => {
-    const { store } = await setup(makeKey());
-    const newKey = makeKey();
-    const before = calls('AddSecretVersion');
-    const first = await store.stage(newKey, 'rot-1');
-    const again = await store.stage(newKey, 'rot-1');
-    expect(again.id).toBe(first.id);
-    expect(calls('AddSecretVersion')).toBe(before + 1);
   });
 
   it('reads and writes one field of a JSON secret, keeping the other fields', async () => {
@@ -155,11 +144,9 @@ describe('gcp store', () => {
     expect((await failure(store.preflight('r'))).message).toMatch(/latest version 1 is DISABLED/);
   });
 
-  it('classifies UNAVAILABLE and deadlines as transient, PERMISSION_DENIED and FAILED_PRECONDITION as not', async () => {
+  it('names the method and the secret in its errors; a DISABLED latest version (FAILED_PRECONDITION) is permanent', async () => {
     const key = makeKey();
     const { store, name } = await setup(key);
-    fake.failNext('AccessSecretVersion', 14);
-    expect((await failure(store.readCurrent())).transient).toBe(true);
     fake.failNext('AccessSecretVersion', { code: 7, details: `Permission denied on ${key}` });
     const denied = await failure(store.readCurrent());
     expect(denied.transient).toBe(false);
@@ -169,31 +156,6 @@ describe('gcp store', () => {
     const disabled = await failure(store.readCurrent());
     expect(disabled.transient).toBe(false);
     expect(disabled.message).toMatch(/is in DISABLED state/);
-  });
-
-  it('times out a call that never answers, as a transient error', async () => {
-    const name = fake.createSecret(`anthropic-${++counter}`, makeKey());
-    const fixture = gcpFixture(fake, name);
-    const store = await createGcpStore(fixture.config, { ...fixture.context, timeoutMs: 300 });
-    fake.failNext('GetSecret', 'hang');
-    expect((await failure(store.preflight('r'))).transient).toBe(true);
-  });
-
-  it('classifies a refused connection as transient', async () => {
-    const gone = await startFakeGcp();
-    const name = gone.createSecret('anthropic', makeKey());
-    await gone.close();
-    const fixture = gcpFixture(gone, name);
-    const store = await createGcpStore(fixture.config, fixture.context);
-    expect((await failure(store.readCurrent())).transient).toBe(true);
-  });
-
-  it('passes a read-back that differs through to the caller', async () => {
-    const { store } = await setup(makeKey());
-    const staged = await store.stage(makeKey(), 'r');
-    const other = makeKey();
-    fake.failNext('AccessSecretVersion', { wrongValue: other });
-    expect(await store.readVersion(staged.id)).toBe(other);
   });
 
   it('takes the endpoint from the config, and refuses a plaintext endpoint off loopback', async () => {

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeKey } from '../../../src/key/keygen.js';
-import { importOptional, openStore } from '../../../src/rotate/stores/index.js';
+import { openStore } from '../../../src/rotate/stores/index.js';
 import { ConfigError } from '../../../src/shared/errors.js';
+import { importOptional } from '../../../src/shared/import-optional.js';
 import { tempDir } from '../../helpers/git.js';
 import {
   awsFixture,

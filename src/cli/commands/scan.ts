@@ -7,6 +7,7 @@ import { UsageError } from '../../shared/errors.js';
 import { findWorkTree } from '../../shared/git.js';
 import { type Command, Option } from '../commander.js';
 import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
+import { loadCommandConfig } from '../config.js';
 import type { CommandContext } from '../io.js';
 
 interface ScanFlags extends CommonOptions {
@@ -143,10 +144,9 @@ function scanThreads(env: Record<string, string | undefined>): number {
 }
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
-  const { loadConfig } = await import('../../config/loader.js');
   // One git call says where the work tree is; config, baseline and sources all reuse the answer.
   const workTree = (await findWorkTree(ctx.io.cwd)) ?? null;
-  const loaded = await loadConfig(ctx.io.cwd, flags.config, workTree);
+  const loaded = await loadCommandConfig(ctx, flags, flags.verify ? ['anthropic'] : [], workTree);
   const { config } = loaded;
   const result = await collect(ctx, paths, flags, { ...loaded, workTree });
   if (flags.verify) {

@@ -87,7 +87,9 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
   if (options.range) {
     // After every exclude, baseline and allow: the change that would hide findings is never hidden.
     const { rangeWeakenings } = await import('./weakened.js');
-    final.push(...(await rangeWeakenings({ cwd, range: options.range, baselines: options.baselines ?? [] })));
+    const weakened = await rangeWeakenings({ cwd, range: options.range, baselines: options.baselines ?? [] });
+    final.push(...weakened.findings);
+    if (weakened.warning) warnings.push(weakened.warning);
   }
   let allowed = 0;
   for (const hit of scanned.hits.values()) allowed += hit.allowed;

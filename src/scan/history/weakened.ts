@@ -22,7 +22,22 @@ const FORMAT = `--format=${COMMIT_MARK}%H%x02%an <%ae>%x02%aI`;
 /** No program from the repository's config runs for a diff: no external diff, no textconv, no colour. */
 const DIFF_FLAGS = ['-p', '-U0', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', FORMAT];
 
-export async function rangeWeakenings(options: WeakeningOptions): Promise<Finding[]> {
+/**
+ * The changes, or a warning when git cannot diff the range (a partial clone lacks the blobs; no
+ * fetch is ever made): the scan still reports its findings, and says this check did not run.
+ */
+export async function rangeWeakenings(options: WeakeningOptions): Promise<{ findings: Finding[]; warning?: string }> {
+  try {
+    return { findings: await findWeakenings(options) };
+  } catch (error) {
+    return {
+      findings: [],
+      warning: `could not check the range for config, baseline or keyguard:allow changes (${(error as Error).message}).`,
+    };
+  }
+}
+
+async function findWeakenings(options: WeakeningOptions): Promise<Finding[]> {
   // Pathspecs from the top, whatever folder keyguard runs in; patch paths are from the top too.
   const files = [`:(top,glob)**/${CONFIG_FILE}`, ...options.baselines.map((b) => `:(top,literal)${b}`)];
   const [settings, allows] = await Promise.all([

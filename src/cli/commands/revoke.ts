@@ -96,7 +96,7 @@ async function target(
 
 async function runRevoke(ctx: CommandContext, flags: RevokeFlags): Promise<void> {
   if (!['text', 'json'].includes(flags.format)) throw new UsageError('--format takes text or json.');
-  const loaded = await loadCommandConfig(ctx, flags, ['anthropic']);
+  const loaded = await loadCommandConfig(ctx, flags, ['anthropic', 'audit']);
   const { readEvents } = await import('../../audit/chain.js');
   const { auditFile, openAuditTrail } = await import('../../audit/open-trail.js');
   const what = await target(ctx, flags, () => readEvents(auditFile(loaded)));

@@ -1,3 +1,4 @@
+import { checkEndpoint } from '../config/trust.js';
 import { KeyguardError } from '../shared/errors.js';
 import { importOptional } from '../shared/import-optional.js';
 
@@ -63,8 +64,15 @@ export class AnthropicApiError extends KeyguardError {
 type Sdk = typeof import('@anthropic-ai/sdk');
 type Client = InstanceType<Sdk['default']>;
 
+/** The base URL a key is sent to: https, or plain http only to this machine (checkEndpoint). */
 export function resolveBaseUrl(options: AnthropicOptions): string {
-  return (options.baseUrl || options.env?.ANTHROPIC_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const url = options.baseUrl || options.env?.ANTHROPIC_BASE_URL || DEFAULT_BASE_URL;
+  const what = options.baseUrl
+    ? 'anthropic.baseUrl'
+    : options.env?.ANTHROPIC_BASE_URL
+      ? 'ANTHROPIC_BASE_URL'
+      : 'the base URL';
+  return checkEndpoint(url, what).replace(/\/+$/, '');
 }
 
 async function client(key: string, options: AnthropicOptions): Promise<Client> {

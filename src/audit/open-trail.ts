@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkAuditTokenEnv, checkEndpoint } from '../config/trust.js';
 import type { LoadedConfig } from '../config/types.js';
 import { currentActor } from './event.js';
 import { httpSink } from './sinks/http.js';
@@ -30,6 +31,9 @@ export function openAuditTrail(loaded: LoadedConfig, options: TrailOptions): Aud
   if (options.stdout) sinks.push(stdoutSink(options.stdout, format));
   const warnings: string[] = [];
   if (audit.http) {
+    // Even from a config the user chose: no events over plain http, no token from an unrelated variable.
+    checkEndpoint(audit.http.url, 'audit.http.url');
+    if (audit.http.tokenEnv) checkAuditTokenEnv(audit.http.tokenEnv);
     const token = audit.http.tokenEnv ? options.env[audit.http.tokenEnv] : undefined;
     if (audit.http.tokenEnv && !token) {
       warnings.push(

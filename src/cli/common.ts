@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../shared/errors.js';
 import { type Command, Option } from './commander.js';
+import { TRUST_CONFIG_HELP } from './config.js';
 import type { CommandContext } from './io.js';
 
 /** Flags every reporting command shares (DESIGN §1). */
@@ -9,6 +10,7 @@ export interface CommonOptions {
   format: string;
   output?: string;
   config?: string;
+  trustConfig?: boolean;
   color: boolean;
   quiet?: boolean;
 }
@@ -18,6 +20,7 @@ export function addCommonOptions(command: Command, formats: readonly string[]): 
     .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(formats[0]))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'config file (default: keyguard.config.json)')
+    .option('--trust-config', TRUST_CONFIG_HELP)
     .option('--no-color', 'no colours (also NO_COLOR)')
     .option('-q, --quiet', 'no progress or informational output on stderr');
 }

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { findWorkTree } from '../shared/git.js';
 import { CONFIG_SCHEMA } from './schema.js';
+import { anchorUserPaths, stripUntrusted, trustedByEnv } from './trust.js';
 import type { KeyguardConfig, LoadedConfig } from './types.js';
 import { validate } from './validate.js';
 
@@ -39,11 +40,66 @@ export function parseConfig(text: string, file: string): KeyguardConfig {
   return value as KeyguardConfig;
 }
 
+export interface LoadOptions {
+  /** The user's environment: KEYGUARD_TRUST_CONFIG, XDG_CONFIG_HOME, HOME. */
+  env?: Record<string, string | undefined>;
+  /** --trust-config: the repository's own config may move secrets. */
+  trust?: boolean;
+}
+
+/** The user's own config file: $XDG_CONFIG_HOME/keyguard/config.json, else ~/.config/keyguard/config.json. */
+export function userConfigFile(env: Record<string, string | undefined>): string | undefined {
+  const base = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, '.config') : undefined);
+  return base ? join(base, 'keyguard', 'config.json') : undefined;
+}
+
+async function readUserConfig(env: Record<string, string | undefined>) {
+  const file = userConfigFile(env);
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ConfigError(`cannot read ${file} (${code}).`);
+  }
+  return { file, config: anchorUserPaths(parseConfig(text, file), dirname(file)) };
+}
+
 /**
  * Load the config: `explicit` (--config) must exist; otherwise keyguard.config.json in `cwd`, then at
- * the top of its git work tree. No file means defaults.
+ * the top of its git work tree. No file means defaults. The user's own config (userConfigFile) lies
+ * beneath; a repository's config that the user did not choose loses the settings that move secrets
+ * (trust.ts), and the user's own environments win over the repository's of the same name.
  */
-export async function loadConfig(cwd: string, explicit?: string, knownTop?: string | null): Promise<LoadedConfig> {
+export async function loadConfig(
+  cwd: string,
+  explicit?: string,
+  knownTop?: string | null,
+  options: LoadOptions = {},
+): Promise<LoadedConfig> {
+  const found = await loadProjectConfig(cwd, explicit, knownTop);
+  const trusted = Boolean(explicit) || Boolean(options.trust) || trustedByEnv(options.env ?? {});
+  const { config: repo, ignored } =
+    trusted || !found.file ? { config: found.config, ignored: [] } : stripUntrusted(found.config);
+  const user = options.env ? await readUserConfig(options.env) : undefined;
+  if (!user) return { ...found, config: repo, trusted: trusted || !found.file, ignored };
+  const u = user.config;
+  const merged: KeyguardConfig = { ...u, ...repo };
+  if (u.scan || repo.scan) merged.scan = { ...u.scan, ...repo.scan };
+  if (u.anthropic || repo.anthropic) merged.anthropic = { ...u.anthropic, ...repo.anthropic };
+  if (u.audit || repo.audit) merged.audit = { ...u.audit, ...repo.audit };
+  if (u.environments || repo.environments) {
+    merged.environments = trusted
+      ? { ...u.environments, ...repo.environments }
+      : { ...repo.environments, ...u.environments };
+  }
+  const userEnvironments = Object.keys(u.environments ?? {}).filter((name) => !trusted || !repo.environments?.[name]);
+  return { ...found, config: merged, trusted: trusted || !found.file, ignored, userEnvironments, userFile: user.file };
+}
+
+async function loadProjectConfig(cwd: string, explicit?: string, knownTop?: string | null): Promise<LoadedConfig> {
   const candidates: string[] = [];
   if (explicit) candidates.push(resolve(cwd, explicit));
   else {

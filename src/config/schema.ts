@@ -63,7 +63,9 @@ export const CONFIG_SCHEMA: JsonSchema = {
       additionalProperties: false,
       description: 'How keyguard talks to the Anthropic API.',
       properties: {
-        baseUrl: str('API base URL (default: ANTHROPIC_BASE_URL, then https://api.anthropic.com).'),
+        baseUrl: str(
+          'API base URL (default: ANTHROPIC_BASE_URL, then https://api.anthropic.com); https, or http to loopback only. Honoured from a repository config only with --trust-config / KEYGUARD_TRUST_CONFIG=1.',
+        ),
         adminKeyEnv: str('Variable holding the Admin API key.', { default: 'ANTHROPIC_ADMIN_API_KEY' }),
         timeoutMs: { type: 'integer', minimum: 1, description: 'Timeout of one API call.', default: 15000 },
       },
@@ -81,7 +83,10 @@ export const CONFIG_SCHEMA: JsonSchema = {
           description: 'Send each event to a SIEM endpoint by HTTP POST.',
           properties: {
             url: str('Endpoint URL.'),
-            tokenEnv: str('Variable holding a bearer token.'),
+            // Checked when the trail opens (rotate), not here: a scan must not fail over an audit setting.
+            tokenEnv: str(
+              'Variable holding a bearer token; its name must start with KEYGUARD_AUDIT_ (e.g. KEYGUARD_AUDIT_TOKEN).',
+            ),
             timeoutMs: { type: 'integer', minimum: 1, description: 'Timeout of one delivery.' },
           },
           required: ['url'],

@@ -31,4 +31,12 @@ export interface LoadedConfig {
   file?: string;
   /** Directory that relative paths in the config are resolved against. */
   dir: string;
+  /** The user chose this config (--config, --trust-config, KEYGUARD_TRUST_CONFIG): see trust.ts. */
+  trusted?: boolean;
+  /** Settings that move secrets, dropped because the repository's config set them untrusted. */
+  ignored?: string[];
+  /** Environments defined by the user's own config file (trusted wherever the repository's config is not). */
+  userEnvironments?: string[];
+  /** The user's own config file, when one was read. */
+  userFile?: string;
 }

@@ -10,7 +10,7 @@ import {
 import type { Severity } from './severity.js';
 
 /**
- * The Anthropic credential rules. Classification happens after the matcher has cut a whole token
+ * The Anthropic credential rules (and keyguard-config-weakened, found by --range, not by the matcher). Classification happens after the matcher has cut a whole token
  * `sk-ant-<kind>-<body>` out of the input; rules only judge the kind and the body.
  */
 export interface Rule {
@@ -70,6 +70,15 @@ export const RULES = {
     description:
       'A token shaped like an Anthropic credential of an unknown kind or a truncated key (sk-ant-<kind><NN>-…).',
     remediation: 'Check whether this is a real credential; if it is, revoke it and remove it from the file.',
+  },
+  configWeakened: {
+    id: 'keyguard-config-weakened',
+    severity: 'medium',
+    title: 'keyguard detection weakened',
+    description:
+      'A change in the scanned range edits keyguard.config.json, adds baseline entries or adds a keyguard:allow comment: it can hide findings from this very scan.',
+    remediation:
+      'Review the change: make sure the excluded paths, accepted fingerprints or allowed lines hold no real credential. Run CI with config-from-base so a pull request cannot change its own scan.',
   },
 } as const satisfies Record<string, Rule>;
 

@@ -49,6 +49,13 @@ export interface ScanSummary {
   baselined?: number;
   /** Findings left out by an inline `keyguard:allow`. */
   allowed?: number;
+  /**
+   * Left out by `scan.exclude` / `--exclude`: files for working-tree, staged and npm-pack scans;
+   * findings for --history and --range (a blob is only placed at a path once it has a hit).
+   */
+  excluded?: number;
+  /** The effective --fail-on, so a config that raised it is visible in every report. */
+  failOn?: Severity;
 }
 
 export interface ScanResult {

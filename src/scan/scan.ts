@@ -27,6 +27,7 @@ interface Tally {
   bytes: number;
   skipped: number;
   allowed: number;
+  excluded: number;
   warnings: string[];
 }
 
@@ -43,11 +44,20 @@ function finish(tally: Tally, options: ScanOptions, started: number): ScanResult
       skipped: tally.skipped,
       baselined,
       allowed: tally.allowed,
+      excluded: tally.excluded,
     },
   };
 }
 
-const emptyTally = (): Tally => ({ findings: [], files: 0, bytes: 0, skipped: 0, allowed: 0, warnings: [] });
+const emptyTally = (): Tally => ({
+  findings: [],
+  files: 0,
+  bytes: 0,
+  skipped: 0,
+  allowed: 0,
+  excluded: 0,
+  warnings: [],
+});
 
 /** Scan the working tree under `paths` (files git would see; outside git, a .gitignore-aware walk). */
 export async function scanWorktree(
@@ -64,6 +74,7 @@ export async function scanWorktree(
   const excluded = excluder(options.exclude ?? []);
   const targets = list.targets.filter((t) => !excluded(t.path));
   const tally = emptyTally();
+  tally.excluded = list.targets.length - targets.length;
   tally.warnings.push(...list.warnings);
   let done = 0;
   const progress = (result: FileScanResult) => {
@@ -103,10 +114,9 @@ export async function scanStaged(options: ScanOptions, paths: string[] = []): Pr
   const { root, blobs } = await listStaged(options.cwd, paths, options.workTree);
   const excluded = excluder(options.exclude ?? []);
   const tally = emptyTally();
-  for await (const { path, data } of readStaged(
-    root,
-    blobs.filter((b) => !excluded(b.path)),
-  )) {
+  const kept = blobs.filter((b) => !excluded(b.path));
+  tally.excluded = blobs.length - kept.length;
+  for await (const { path, data } of readStaged(root, kept)) {
     const result = scanBytes(data, { path, reachability: ['index'] });
     if (result.warning) tally.warnings.push(result.warning);
     tally.files++;

@@ -47,8 +47,8 @@ describe('audit sinks', () => {
     const { url, got } = await siem(() => 204);
     const dir = tempDir();
     const trail = openAuditTrail(
-      { config: { audit: { http: { url, tokenEnv: 'SIEM_TOKEN' } } }, dir },
-      { env: { SIEM_TOKEN: 'tok-123' } },
+      { config: { audit: { http: { url, tokenEnv: 'KEYGUARD_AUDIT_TOKEN' } } }, dir },
+      { env: { KEYGUARD_AUDIT_TOKEN: 'tok-123' } },
     );
     await trail.record({ action: 'RotationStarted', environment: 'prod', rotationId: 'r1' });
     expect(trail.warnings).toEqual([]);

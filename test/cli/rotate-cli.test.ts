@@ -284,12 +284,12 @@ describe('keyguard rotate (dotenv store, fake Anthropic API)', () => {
       join(p.dir, 'keyguard.config.json'),
       JSON.stringify({
         environments: { dev: { store: { type: 'dotenv', path: '.env' } } },
-        audit: { format: 'ocsf', http: { url, tokenEnv: 'SIEM_TOKEN', timeoutMs: 2000 } },
+        audit: { format: 'ocsf', http: { url, tokenEnv: 'KEYGUARD_AUDIT_TOKEN', timeoutMs: 2000 } },
       }),
     );
     const run = await cli(['rotate', '--env', 'dev', '-q'], {
       cwd: p.dir,
-      env: { ...p.env(), SIEM_TOKEN: 'siem-token-1' },
+      env: { ...p.env(), KEYGUARD_AUDIT_TOKEN: 'siem-token-1', KEYGUARD_TRUST_CONFIG: '1' },
       stdinText: p.newKey,
     });
     await new Promise<void>((r) => server.close(() => r()));

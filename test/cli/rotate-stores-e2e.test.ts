@@ -63,7 +63,8 @@ async function rotateThrough(
   const res = await spawnCli(['rotate', '--env', 'prod', ...extraArgs], {
     cwd: dir,
     input: `${newKey}\n`,
-    env: { ...storeEnv, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_ADMIN_API_KEY: adminKey },
+    // The project's own config points the stores at the fakes: the user trusts it.
+    env: { ...storeEnv, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_ADMIN_API_KEY: adminKey, KEYGUARD_TRUST_CONFIG: '1' },
   });
   return { dir, oldKey, newKey, oldId, ...res };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +139,50 @@ describe('action.yml', () => {
     expect(sarif.runs[0]!.results).toHaveLength(1);
     const validate = ajvDraft04(readJson(join(ROOT, 'test', 'fixtures', 'sarif-schema-2.1.0.json')));
     expect(validate(sarif)).toBe(true);
+  });
+
+  it('config-from-base: a pull request cannot exclude or baseline its own key', () => {
+    const repo = gitdir({ 'README.md': 'hello\n', 'keyguard.config.json': '{}\n' });
+    const base = git(repo, 'rev-parse', 'HEAD');
+    const key = makeKey('api03');
+    const fp = createHash('sha256').update(key).digest('hex');
+    writeFiles(repo, {
+      'src/client.ts': `const apiKey = '${key}';\n`,
+      'keyguard.config.json': '{ "scan": { "exclude": ["**"], "failOn": "critical" } }\n',
+      '.keyguard-baseline.json': `${JSON.stringify({ version: 1, entries: [{ fingerprint: fp }] })}\n`,
+    });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'nothing to see');
+    const head = git(repo, 'rev-parse', 'HEAD');
+    const event = {
+      'github.event_name': 'pull_request',
+      'github.event.pull_request.base.sha': base,
+      'github.event.pull_request.head.sha': head,
+      'runner.temp': tempDir(),
+    };
+    const scanWith = (fromBase: string) => {
+      const values = { ...defaults(), ...event, 'inputs.config-from-base': fromBase, 'inputs.sarif-file': '' };
+      const plan = runStep('plan', repo, values);
+      const baseStep = fromBase === 'true' ? runStep('base', repo, values) : undefined;
+      expect(baseStep?.code ?? 0).toBe(0);
+      return runStep('scan', repo, {
+        ...values,
+        'steps.plan.outputs.source': plan.outputs.source!,
+        'steps.plan.outputs.sarif': '',
+        'steps.base.outputs.config': baseStep?.outputs.config ?? '',
+        'steps.base.outputs.baseline': baseStep?.outputs.baseline ?? '',
+      });
+    };
+    const fromBase = scanWith('true');
+    expect(fromBase.code).toBe(1);
+    expect(fromBase.stdout).toMatch(/^::error file=src\/client\.ts,line=1/m);
+    expect(fromBase.stdout).toMatch(/^::warning file=keyguard\.config\.json,.*keyguard-config-weakened/m);
+    expect(fromBase.stdout).toMatch(/^::warning file=\.keyguard-baseline\.json,.*keyguard-config-weakened/m);
+    const ownConfig = scanWith('false');
+    expect(ownConfig.code).toBe(0);
+    expect(ownConfig.stdout).not.toMatch(/^::error/m);
+    expect(ownConfig.stdout).toMatch(/excluded/);
+    expect(ownConfig.stdout).toMatch(/keyguard-config-weakened/);
   });
 
   it('on a push scans the whole history; a clean repository passes', () => {

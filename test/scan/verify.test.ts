@@ -114,7 +114,7 @@ describe('keyguard scan --verify (fake Anthropic API on 127.0.0.1)', () => {
     expect(api.requests.length).toBe(before);
   });
 
-  it('config anthropic.baseUrl wins over ANTHROPIC_BASE_URL', async () => {
+  it('a trusted config anthropic.baseUrl wins over ANTHROPIC_BASE_URL', async () => {
     const key = makeKey();
     api.addKey(key);
     const dir = tempDir();
@@ -124,7 +124,7 @@ describe('keyguard scan --verify (fake Anthropic API on 127.0.0.1)', () => {
     });
     const result = await cli(['scan', '--verify', '--format', 'json'], {
       cwd: dir,
-      env: { ...env(), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' },
+      env: { ...env(), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', KEYGUARD_TRUST_CONFIG: '1' },
     });
     expect(JSON.parse(result.stdout).findings[0].verification.status).toBe('active');
   });

@@ -1,7 +1,7 @@
-import { loadConfig } from '../../config/loader.js';
 import { UsageError } from '../../shared/errors.js';
 import { type Command, Option } from '../commander.js';
 import { parseIntOption } from '../common.js';
+import { loadCommandConfig, TRUST_CONFIG_HELP } from '../config.js';
 import type { CommandContext } from '../io.js';
 
 interface CheckFlags {
@@ -11,6 +11,7 @@ interface CheckFlags {
   format: 'text' | 'json';
   timeout?: number;
   config?: string;
+  trustConfig?: boolean;
   color: boolean;
 }
 
@@ -22,7 +23,7 @@ Examples:
   $ keyguard check --env-file .env.production --format json
 
 Only the key's hint is ever printed. --live contacts only api.anthropic.com, or ANTHROPIC_BASE_URL
-(or anthropic.baseUrl in keyguard.config.json).
+(or anthropic.baseUrl from your own config, or from the repository's with --trust-config).
 
 Exit codes:
   0  the key is set and well-formed (and, with --live, active)
@@ -44,11 +45,12 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'config file (default: keyguard.config.json)')
+    .option('--trust-config', TRUST_CONFIG_HELP)
     .option('--no-color', 'no colours (also NO_COLOR)')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: CheckFlags) => {
       if (flags.timeout === 0) throw new UsageError('--timeout must be at least 1 second.');
-      const { config } = await loadConfig(ctx.io.cwd, flags.config);
+      const { config } = await loadCommandConfig(ctx, flags, flags.live ? ['anthropic'] : []);
       const { checkKey, checkExitCode } = await import('../../check/check-key.js');
       const { formatCheckJson, formatCheckText } = await import('../../check/report.js');
       const result = await checkKey({

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/loader.js';
 import { UsageError } from '../../shared/errors.js';
+import { loadCommandConfig, TRUST_CONFIG_HELP } from '../config.js';
 import { type CommandContext, readStdin } from '../io.js';
 
 interface RevokeFlags {
@@ -11,6 +11,7 @@ interface RevokeFlags {
   yes?: boolean;
   archive?: boolean;
   config?: string;
+  trustConfig?: boolean;
   format: 'text' | 'json';
 }
 
@@ -40,6 +41,7 @@ export function registerRevoke(program: Command, ctx: CommandContext): void {
     .option('-y, --yes', 'do not ask for confirmation (needed when not on a terminal)')
     .option('--archive', 'archive the key instead of setting it inactive (irreversible)')
     .option('-c, --config <file>', 'config file (default: keyguard.config.json)')
+    .option('--trust-config', TRUST_CONFIG_HELP)
     .option('-f, --format <format>', 'output format: text or json', 'text')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: RevokeFlags) => {
@@ -94,7 +96,7 @@ async function target(
 
 async function runRevoke(ctx: CommandContext, flags: RevokeFlags): Promise<void> {
   if (!['text', 'json'].includes(flags.format)) throw new UsageError('--format takes text or json.');
-  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  const loaded = await loadCommandConfig(ctx, flags, ['anthropic', 'audit']);
   const { readEvents } = await import('../../audit/chain.js');
   const { auditFile, openAuditTrail } = await import('../../audit/open-trail.js');
   const what = await target(ctx, flags, () => readEvents(auditFile(loaded)));

@@ -1,10 +1,11 @@
 import type { AuditFormat } from '../../audit/sinks/sink.js';
 import type { AuditTrail } from '../../audit/trail.js';
-import { loadConfig } from '../../config/loader.js';
+import { checkEnvironment } from '../../config/trust.js';
 import type { EnvironmentConfig, LoadedConfig } from '../../config/types.js';
 import { UsageError } from '../../shared/errors.js';
 import { type Command, Option } from '../commander.js';
 import { emitReport, parseIntOption } from '../common.js';
+import { loadCommandConfig, TRUST_CONFIG_HELP } from '../config.js';
 import type { CommandContext } from '../io.js';
 
 interface RotateFlags {
@@ -21,6 +22,7 @@ interface RotateFlags {
   auditFormat?: AuditFormat;
   format: 'text' | 'json';
   config?: string;
+  trustConfig?: boolean;
   timeout: number;
   quiet?: boolean;
 }
@@ -28,6 +30,7 @@ interface RotateFlags {
 interface StatusFlags {
   format: 'text' | 'json';
   config?: string;
+  trustConfig?: boolean;
   output?: string;
   fingerprint?: string;
 }
@@ -81,6 +84,7 @@ export function registerRotate(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--audit-format <format>', 'format of events sent to sinks').choices(['keyguard', 'ocsf']))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'config file (default: keyguard.config.json)')
+    .option('--trust-config', TRUST_CONFIG_HELP)
     .option('--timeout <ms>', 'timeout of one store call', parseIntOption('--timeout'), 30_000)
     .option('-q, --quiet', 'no progress lines on stderr')
     .addHelpText('after', EXAMPLES)
@@ -92,6 +96,7 @@ export function registerRotate(program: Command, ctx: CommandContext): void {
     .description("age of every environment's key against its policy")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-c, --config <file>', 'config file (default: keyguard.config.json)')
+    .option('--trust-config', TRUST_CONFIG_HELP)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--fingerprint <sha256>', 'mark the environments whose store holds this key')
     .addHelpText('after', STATUS_EXAMPLES)
@@ -125,8 +130,9 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
   if (flags.archiveOld && !flags.finish && !flags.deactivateOld) {
     throw new UsageError('--archive-old goes with --finish or --deactivate-old.');
   }
-  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  const loaded = await loadCommandConfig(ctx, flags, ['anthropic', 'audit']);
   const env = environmentOf(loaded, flags.env);
+  checkEnvironment(loaded, flags.env!, env);
   const name = flags.env!;
   const { stateDir } = await import('../../rotate/state.js');
   const { openAuditTrail } = await import('../../audit/open-trail.js');
@@ -242,7 +248,7 @@ async function runFinish(
 }
 
 async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
-  const loaded = await loadConfig(ctx.io.cwd, flags.config);
+  const loaded = await loadCommandConfig(ctx, flags, ['anthropic']);
   const { openStore } = await import('../../rotate/stores/index.js');
   const { environmentStatus, formatStatusText } = await import('../../rotate/status.js');
   const { readEvents } = await import('../../audit/chain.js');
@@ -259,7 +265,10 @@ async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<numbe
   for (const [name, env] of Object.entries(environments)) {
     rows.push(
       await environmentStatus(name, env, {
-        openStore: (e) => openStore(e.store, { env: ctx.io.env, configDir: loaded.dir, timeoutMs: 30_000 }),
+        openStore: async (e) => {
+          checkEnvironment(loaded, name, e);
+          return openStore(e.store, { env: ctx.io.env, configDir: loaded.dir, timeoutMs: 30_000 });
+        },
         ...(anthropic?.admin ? { admin: anthropic.admin } : {}),
         events,
       }),

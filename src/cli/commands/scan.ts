@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import type { LoadedConfig } from '../../config/types.js';
 import { stagedRefusal } from '../../hook/message.js';
 import { atOrAbove, SEVERITIES, type Severity } from '../../key/severity.js';
@@ -8,6 +9,7 @@ import { UsageError } from '../../shared/errors.js';
 import { findWorkTree } from '../../shared/git.js';
 import { type Command, Option } from '../commander.js';
 import { addCommonOptions, type CommonOptions, emitReport, progressAllowed } from '../common.js';
+import { loadCommandConfig } from '../config.js';
 import type { CommandContext } from '../io.js';
 
 interface ScanFlags extends CommonOptions {
@@ -84,9 +86,10 @@ async function collect(
   const { baselineFingerprints, baselinePath, readBaseline } = await import('../../scan/baseline.js');
   const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
   let baseline: Set<string> | undefined;
+  const top = workTree ?? undefined;
+  const { file: baselineFile, shown } = baselinePath(ctx.io.cwd, flags.baseline || undefined, loaded, top);
   if (flags.baseline !== false) {
-    const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, workTree ?? undefined);
-    baseline = baselineFingerprints(await readBaseline(file, shown, Boolean(flags.baseline)));
+    baseline = baselineFingerprints(await readBaseline(baselineFile, shown, Boolean(flags.baseline)));
   }
   const maxFileBytes = (config.scan?.maxFileSizeMB ?? 0) * 1024 * 1024;
   const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes, workTree };
@@ -104,6 +107,8 @@ async function collect(
       ...options,
       paths,
       range: flags.range,
+      // --range reports edits of these (the one in use and the default) as keyguard-config-weakened.
+      baselines: top ? rangeBaselines(top, baselineFile, DEFAULT_BASELINE) : [DEFAULT_BASELINE],
       reachableOnly: flags.reachableOnly,
       recurseSubmodules: flags.recurseSubmodules,
       progress: progressAllowed(ctx, flags.quiet) ? ctx.io.progress : undefined,
@@ -133,6 +138,12 @@ async function collect(
   });
 }
 
+/** Baseline paths from the top of the work tree, for --range; one outside the tree is not in any commit. */
+function rangeBaselines(top: string, file: string, fallback: string): string[] {
+  const inTree = relative(top, file).split(sep).join('/');
+  return [...new Set([fallback, ...(inTree && !inTree.startsWith('..') && !isAbsolute(inTree) ? [inTree] : [])])];
+}
+
 /**
  * Scanning threads for large trees, from KEYGUARD_THREADS (default 1: the main thread). Worker
  * threads are opt-in: on the 2-core machines measured so far each thread's start-up and separate JIT
@@ -144,10 +155,9 @@ function scanThreads(env: Record<string, string | undefined>): number {
 }
 
 export async function runScan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<number> {
-  const { loadConfig } = await import('../../config/loader.js');
   // One git call says where the work tree is; config, baseline and sources all reuse the answer.
   const workTree = (await findWorkTree(ctx.io.cwd)) ?? null;
-  const loaded = await loadConfig(ctx.io.cwd, flags.config, workTree);
+  const loaded = await loadCommandConfig(ctx, flags, flags.verify ? ['anthropic'] : [], workTree);
   const { config } = loaded;
   const result = await collect(ctx, paths, flags, { ...loaded, workTree });
   if (flags.verify) {
@@ -155,6 +165,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
     await verifyFindings(result.findings, { env: ctx.io.env, config });
   }
   const failOn = flags.failOn ?? config.scan?.failOn ?? 'high';
+  result.summary.failOn = failOn;
   const counts = (f: Finding) =>
     atOrAbove(f.severity, failOn) && (!flags.onlyActive || f.verification?.status === 'active');
   if (flags.onlyActive && !flags.verify) throw new UsageError('--only-active needs --verify.');

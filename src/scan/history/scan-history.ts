@@ -18,6 +18,8 @@ export interface HistoryScanOptions extends ScanOptions {
   reachableOnly?: boolean;
   recurseSubmodules?: boolean;
   progress?: (text: string) => void;
+  /** With `range`: baseline files (from the top of the repository) whose changes are reported. */
+  baselines?: string[];
 }
 
 /**
@@ -79,8 +81,16 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
 
   const excluded = excluder(options.exclude ?? []);
   const inPaths = await pathFilter(cwd, info, options.paths);
-  const kept = findings.filter((f) => !excluded(f.path) && inPaths(f.path));
+  const included = findings.filter((f) => !excluded(f.path));
+  const kept = included.filter((f) => inPaths(f.path));
   const { kept: final, baselined } = applyBaseline(kept, options.baseline);
+  if (options.range) {
+    // After every exclude, baseline and allow: the change that would hide findings is never hidden.
+    const { rangeWeakenings } = await import('./weakened.js');
+    const weakened = await rangeWeakenings({ cwd, range: options.range, baselines: options.baselines ?? [] });
+    final.push(...weakened.findings);
+    if (weakened.warning) warnings.push(weakened.warning);
+  }
   let allowed = 0;
   for (const hit of scanned.hits.values()) allowed += hit.allowed;
   return {
@@ -94,6 +104,7 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
       skipped: scanned.failed.length + scanned.missing.length,
       baselined,
       allowed,
+      excluded: findings.length - included.length,
     },
   };
 }

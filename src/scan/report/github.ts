@@ -1,5 +1,5 @@
 import { ruleById } from '../../key/rules.js';
-import type { ReportInput } from './report.js';
+import { leftOut, type ReportInput } from './report.js';
 
 /** Workflow-command escaping: data escapes %, CR, LF; property values also `:` and `,`. */
 const escapeData = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
@@ -21,6 +21,8 @@ export function formatGithub(input: ReportInput): string {
     return `::${level} ${props}::${escapeData(text)}`;
   });
   const s = input.summary;
-  lines.push(`::notice title=keyguard::${escapeData(`${s.findings} finding(s) in ${s.files} file(s) scanned`)}`);
+  const extras = leftOut(s);
+  const tail = extras.length ? ` · ${extras.join(', ')}` : '';
+  lines.push(`::notice title=keyguard::${escapeData(`${s.findings} finding(s) in ${s.files} file(s) scanned${tail}`)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -28,8 +28,11 @@ export function formatJson(input: ReportInput): string {
     findings: input.findings.length,
     durationMs,
     ...(input.summary.skipped ? { skipped: input.summary.skipped } : {}),
-    ...(input.summary.baselined ? { baselined: input.summary.baselined } : {}),
-    ...(input.summary.allowed ? { allowed: input.summary.allowed } : {}),
+    // Always present, zero included: what was left out is part of the answer (a PR can exclude "**").
+    excluded: input.summary.excluded ?? 0,
+    baselined: input.summary.baselined ?? 0,
+    allowed: input.summary.allowed ?? 0,
+    ...(input.summary.failOn ? { failOn: input.summary.failOn } : {}),
   };
   return `${JSON.stringify({ version: 1, tool: TOOL, findings, summary }, null, 2)}\n`;
 }

@@ -29,5 +29,19 @@ export const plain: Palette = {
   green: (s) => s,
 };
 
+/** The default --fail-on; a report names the level only when a flag or config changed it. */
+export const DEFAULT_FAIL_ON = 'high';
+
+/** What was left out of a scan, in words, for the one-line summaries (text, github). */
+export function leftOut(s: ScanSummary): string[] {
+  const parts: string[] = [];
+  if (s.skipped) parts.push(`${s.skipped} skipped`);
+  if (s.excluded) parts.push(`${s.excluded} excluded`);
+  if (s.baselined) parts.push(`${s.baselined} in baseline`);
+  if (s.allowed) parts.push(`${s.allowed} allowed inline`);
+  if (s.failOn && s.failOn !== DEFAULT_FAIL_ON) parts.push(`fail-on ${s.failOn}`);
+  return parts;
+}
+
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -83,6 +83,15 @@ export function formatSarif(input: ReportInput): string {
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
         columnKind: 'utf16CodeUnits',
         results,
+        // What the scan left out, so code scanning shows a run that excluded everything as such.
+        properties: {
+          files: input.summary.files,
+          excluded: input.summary.excluded ?? 0,
+          baselined: input.summary.baselined ?? 0,
+          allowed: input.summary.allowed ?? 0,
+          ...(input.summary.skipped ? { skipped: input.summary.skipped } : {}),
+          ...(input.summary.failOn ? { failOn: input.summary.failOn } : {}),
+        },
       },
     ],
   };

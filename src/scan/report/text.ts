@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../../key/severity.js';
 import type { Finding } from '../finding.js';
-import { type Palette, plain, type ReportInput } from './report.js';
+import { leftOut, type Palette, plain, type ReportInput } from './report.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -58,10 +58,7 @@ export function formatText(input: ReportInput): string {
   for (const warning of input.warnings ?? []) out.push(c.yellow(`warning: ${warning}`));
   const s = input.summary;
   const scanned = `scanned ${plural(s.files, 'file')} (${formatBytes(s.bytes)}) in ${s.durationMs} ms`;
-  const extras: string[] = [];
-  if (s.skipped) extras.push(`${s.skipped} skipped`);
-  if (s.baselined) extras.push(`${s.baselined} in baseline`);
-  if (s.allowed) extras.push(`${s.allowed} allowed inline`);
+  const extras = leftOut(s);
   const tail = extras.length ? ` · ${extras.join(', ')}` : '';
   if (input.findings.length === 0) {
     out.push(c.green(`✔ No Anthropic credentials found`) + ` · ${scanned}${tail}`);

@@ -143,7 +143,7 @@ export interface RepoWriteOptions {
   shown?: string;
   /** The user named this path on the command line: it may be outside `root` (never a symlink). */
   named?: boolean;
-  /** Mode for a file keyguard creates (default 0644); with `forceMode` also applied to an existing one. */
+  /** Mode for a file keyguard creates (default: 0666 less the umask); with `forceMode` also an existing one's. */
   mode?: number;
   forceMode?: boolean;
   /** 'replace' (default): temp file + rename; 'append': O_APPEND; 'create': only if absent (O_EXCL). */
@@ -183,10 +183,16 @@ export async function checkRepoWrite(file: string, options: RepoWriteOptions): P
     );
   }
   if (info && !info.isFile()) {
-    throw new RepoFileError(`${shown} is ${kindOf(info)}, not a regular file; keyguard does not write to it.`, 'special');
+    throw new RepoFileError(
+      `${shown} is ${kindOf(info)}, not a regular file; keyguard does not write to it.`,
+      'special',
+    );
   }
   return info;
 }
+
+/** Marks keyguard's temp files: `.env.keyguard-tmp-1a2b…`. */
+export const TEMP_MARK = '.keyguard-tmp-';
 
 const NOFOLLOW_WRITE = constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
@@ -194,22 +200,25 @@ const NOFOLLOW_WRITE = constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_N
 export async function writeRepoFile(file: string, data: string | Buffer, options: RepoWriteOptions): Promise<void> {
   const info = await checkRepoWrite(file, options);
   const how = options.how ?? 'replace';
-  const mode = options.mode ?? 0o644;
   if (how === 'replace') {
-    const keep = options.forceMode || !info ? mode : info.mode & 0o7777;
+    const keep = options.forceMode || !info ? options.mode : info.mode & 0o7777;
     await replaceFile(file, data, keep);
     return;
   }
+  const mode = options.mode ?? 0o666;
   const flags =
     NOFOLLOW_WRITE | constants.O_CREAT | (how === 'create' || !info ? constants.O_EXCL : 0) | constants.O_APPEND;
   const handle = await open(file, flags, mode).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ELOOP') {
-      throw new RepoFileError(`${showName(file, options)} is a symlink; keyguard does not write through it.`, 'symlink');
+      throw new RepoFileError(
+        `${showName(file, options)} is a symlink; keyguard does not write through it.`,
+        'symlink',
+      );
     }
     throw error;
   });
   try {
-    if (options.forceMode) await handle.chmod(mode);
+    if (options.forceMode && options.mode !== undefined) await handle.chmod(options.mode);
     await handle.writeFile(data);
   } finally {
     await handle.close();
@@ -217,17 +226,23 @@ export async function writeRepoFile(file: string, data: string | Buffer, options
 }
 
 /**
- * Replace `file` in one step: a 0600 temp file beside it (O_EXCL|O_NOFOLLOW, so nothing planted there
- * is written through), given `mode`, synced, renamed over. rename() replaces a link itself, never its target.
+ * Replace `file` in one step: a temp file beside it (O_EXCL|O_NOFOLLOW, so nothing planted there is
+ * written through; 0600 from creation when `mode` is given, then given `mode`), synced, renamed over.
+ * rename() replaces a link itself, never its target. The temp name `<name>.keyguard-tmp-<hex>` is one
+ * doctor's env-file patterns cover, and removeLeftovers() finds.
  */
-export async function replaceFile(file: string, data: string | Buffer, mode: number, tempName?: string): Promise<void> {
+export async function replaceFile(file: string, data: string | Buffer, mode?: number): Promise<void> {
   const { randomBytes } = await import('node:crypto');
-  const temp = join(dirname(file), tempName ?? `.${basename(file)}.keyguard-tmp-${randomBytes(6).toString('hex')}`);
+  const temp = join(dirname(file), `${basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}`);
   try {
-    const handle = await open(temp, NOFOLLOW_WRITE | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const handle = await open(
+      temp,
+      NOFOLLOW_WRITE | constants.O_CREAT | constants.O_EXCL,
+      mode === undefined ? 0o666 : 0o600,
+    );
     try {
       await handle.writeFile(data);
-      await handle.chmod(mode);
+      if (mode !== undefined) await handle.chmod(mode);
       await handle.sync();
     } finally {
       await handle.close();
@@ -248,4 +263,23 @@ export async function chmodRepoFile(file: string, mode: number, options: RepoWri
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Remove temp files a killed run left beside `file` (they may hold a new key). Only regular files
+ * with keyguard's mark are removed; the caller holds the lock that makes them leftovers.
+ */
+export async function removeLeftovers(file: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const prefix = `${basename(file)}${TEMP_MARK}`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((n) => n.startsWith(prefix))) {
+    const path = join(dirname(file), name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    await rm(path, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

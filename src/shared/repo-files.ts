@@ -227,9 +227,10 @@ export async function writeRepoFile(file: string, data: string | Buffer, options
 
 /**
  * Replace `file` in one step: a temp file beside it (O_EXCL|O_NOFOLLOW, so nothing planted there is
- * written through; 0600 from creation when `mode` is given, then given `mode`), synced, renamed over.
- * rename() replaces a link itself, never its target. The temp name `<name>.keyguard-tmp-<hex>` is one
- * doctor's env-file patterns cover, and removeLeftovers() finds.
+ * written through), synced, renamed over; rename() replaces a link itself, never its target. With
+ * `mode`, the temp file is 0600 from creation and gets `mode` only once it has the final name (fchmod
+ * on the still-open handle), so a kill at any point never leaves a wider-open copy. The temp name
+ * `<name>.keyguard-tmp-<hex>` is one doctor's env-file patterns cover, and removeLeftovers() finds.
  */
 export async function replaceFile(file: string, data: string | Buffer, mode?: number): Promise<void> {
   const { randomBytes } = await import('node:crypto');
@@ -242,12 +243,12 @@ export async function replaceFile(file: string, data: string | Buffer, mode?: nu
     );
     try {
       await handle.writeFile(data);
-      if (mode !== undefined) await handle.chmod(mode);
       await handle.sync();
+      await rename(temp, file);
+      if (mode !== undefined) await handle.chmod(mode);
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

@@ -96,3 +96,16 @@ describe('writing on a hostile repository', () => {
     expect(modeOf(elsewhere)).toBe(0o600);
   }, 20_000);
 });
+
+describe('the audit log', () => {
+  it('is never appended to through a link', async () => {
+    const { appendEvent } = await import('../../src/audit/chain.js');
+    const target = victim('');
+    const dir = tempDir();
+    symlinkSync(target.path, join(dir, 'audit.jsonl'));
+    const actor = { user: 'ops', host: 'build-1', ci: null };
+    const append = appendEvent(join(dir, 'audit.jsonl'), { action: 'RotationStarted', environment: 'dev' }, actor);
+    await expect(append).rejects.toThrow(/audit log/);
+    expect(readFileSync(target.path, 'utf8')).toBe('');
+  });
+});

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { containsSecret } from '../key/scrub.js';
@@ -46,6 +47,8 @@ async function lastEvent(file: string): Promise<AuditEvent | undefined> {
   }
 }
 
+const APPEND_NOFOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
 /**
  * Append one event: under a lock file, read the tail for seq/prevHash, then write one line with
  * O_APPEND and fsync, in a file of mode 0600. Refuses an event that holds a credential.
@@ -66,7 +69,8 @@ export async function appendEvent(file: string, record: AuditRecord, actor: Audi
     const event = sealEvent(record, prev, actor);
     const line = `${JSON.stringify(event)}\n`;
     if (containsSecret(line)) throw new AuditError('refusing to write an audit event that holds a key.');
-    const handle = await open(file, 'a', 0o600);
+    // O_NOFOLLOW: the audit path may come from a committed config; never append through a planted link.
+    const handle = await open(file, APPEND_NOFOLLOW, 0o600);
     try {
       await handle.chmod(0o600).catch(() => {});
       await handle.write(line);

@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { hint } from '../key/fingerprint.js';
 import { isSecretEnvFile } from '../shared/env-files.js';
+import { readRepoText } from '../shared/repo-files.js';
 import { diagnoseKey, type Expected, type Problem } from './diagnose.js';
 import { findKey } from './find-key.js';
 
@@ -51,7 +52,7 @@ async function otherEnvFiles(cwd: string, variable: string, read: string): Promi
   const names = await readdir(cwd).catch(() => [] as string[]);
   const out: string[] = [];
   for (const name of names.filter((n) => isSecretEnvFile(n) && n !== read).sort()) {
-    const text = await readFile(join(cwd, name), 'utf8').catch(() => '');
+    const text = (await readRepoText(join(cwd, name), { root: cwd }).catch(() => undefined)) ?? '';
     if (parse(text)[variable]?.trim()) out.push(name);
   }
   return out;

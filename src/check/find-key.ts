@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { InputError } from '../shared/errors.js';
+import { findWorkTree } from '../shared/git.js';
+import { readRepoText } from '../shared/repo-files.js';
 
 export interface FoundKey {
   value: string;
@@ -24,11 +25,17 @@ export interface FindOptions {
 /** Where an app using dotenv would get the key: the process environment first, then the env file. */
 export async function findKey(options: FindOptions): Promise<FoundKey | undefined> {
   let fileValue: string | undefined;
+  const file = resolve(options.cwd, options.envFile);
   try {
-    fileValue = parse(await readFile(resolve(options.cwd, options.envFile), 'utf8'))[options.variable];
+    // The default .env belongs to the repository: a FIFO, /dev/zero or a link out of the tree is refused.
+    const root = options.explicit ? options.cwd : ((await findWorkTree(options.cwd)) ?? options.cwd);
+    const text = await readRepoText(file, { root, shown: options.envFile, named: options.explicit });
+    if (text === undefined && options.explicit) throw new InputError(`cannot read ${options.envFile} (ENOENT).`);
+    if (text !== undefined) fileValue = parse(text)[options.variable];
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (options.explicit || (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR')) {
+    if (options.explicit || code !== 'EISDIR') {
       throw new InputError(`cannot read ${options.envFile} (${code ?? 'unreadable'}).`);
     }
   }

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../shared/errors.js';
+import { RepoFileError, writeRepoFile } from '../shared/repo-files.js';
 import { type Command, Option } from './commander.js';
 import { TRUST_CONFIG_HELP } from './config.js';
 import type { CommandContext } from './io.js';
@@ -25,16 +25,31 @@ export function addCommonOptions(command: Command, formats: readonly string[]): 
     .option('-q, --quiet', 'no progress or informational output on stderr');
 }
 
-/** Write a report to --output or stdout. A report file never gets colour. */
-export async function emitReport(ctx: CommandContext, text: string, output: string | undefined): Promise<void> {
+/**
+ * Write a report to --output or stdout. A report file never gets colour, is never written through a
+ * symlink (a hostile checkout can plant `report.sarif -> ~/.bashrc`), and is 0600 when it holds keys.
+ */
+export async function emitReport(
+  ctx: CommandContext,
+  text: string,
+  output: string | undefined,
+  options: { secrets?: boolean } = {},
+): Promise<void> {
   if (!output) {
     ctx.out(text);
     return;
   }
   const file = resolve(ctx.io.cwd, output);
   try {
-    await writeFile(file, text, 'utf8');
+    // Named on the command line, so it may lie outside the current folder, but never through a link.
+    await writeRepoFile(file, text, {
+      root: ctx.io.cwd,
+      shown: output,
+      named: true,
+      ...(options.secrets ? { mode: 0o600, forceMode: true } : {}),
+    });
   } catch (error) {
+    if (error instanceof RepoFileError) throw new InputError(`cannot write ${output}: ${error.message}`);
     throw new InputError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code}).`);
   }
 }

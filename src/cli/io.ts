@@ -11,6 +11,11 @@ export interface CliIO {
   stderrIsTTY?: boolean;
   /** Live stderr, for progress lines that must show while a long command runs. */
   progress?: (text: string) => void;
+  /**
+   * Aborted when the user asked to stop (Ctrl-C, SIGTERM): long commands (rotate) stop at their next
+   * safe point instead of dying half-way. The reason is the signal's name.
+   */
+  stop?: AbortSignal;
   /** Ask the user a yes/no question on a terminal (rotate, revoke, init). */
   confirm?: (question: string) => Promise<boolean>;
 }

@@ -25,7 +25,10 @@ export async function main(): Promise<void> {
   // needing Node 22 would only interleave with rotate's output. Set the variable to see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+  const argv = process.argv.slice(2);
+  const stop = catchStopSignals(argv);
   const io: CliIO = {
+    stop: stop.signal,
     cwd: process.cwd(),
     env: process.env,
     stdin: process.stdin.isTTY ? undefined : process.stdin,
@@ -44,9 +47,40 @@ export async function main(): Promise<void> {
       }
     },
   };
-  const result = await run(process.argv.slice(2), io);
+  const result = await run(argv, io);
+  stop.done();
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
   finished = true;
+}
+
+/** Commands that stop at a safe point on the first Ctrl-C / SIGTERM; everything else dies as usual. */
+const STOPPABLE = new Set(['rotate']);
+
+/**
+ * During `rotate`, the first SIGINT or SIGTERM asks the command to stop at its next safe point (it
+ * records its state and says how to --resume); a second one ends the process at once, as by default.
+ */
+function catchStopSignals(argv: string[]): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (!command || !STOPPABLE.has(command)) return { signal: controller.signal, done: () => {} };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  const done = () => {
+    for (const name of signals) process.off(name, onSignal);
+  };
+  function onSignal(name: NodeJS.Signals) {
+    if (controller.signal.aborted) {
+      done();
+      process.kill(process.pid, name);
+      return;
+    }
+    process.stderr.write(
+      `\nkeyguard: ${name} received: stopping at the next safe point (send it again to stop at once).\n`,
+    );
+    controller.abort(name);
+  }
+  for (const name of signals) process.on(name, onSignal);
+  return { signal: controller.signal, done };
 }

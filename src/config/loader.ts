@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { findWorkTree } from '../shared/git.js';
+import { RepoFileError, readRepoText } from '../shared/repo-files.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import { anchorUserPaths, stripUntrusted, trustedByEnv } from './trust.js';
 import type { KeyguardConfig, LoadedConfig } from './types.js';
@@ -101,30 +102,30 @@ export async function loadConfig(
 
 async function loadProjectConfig(cwd: string, explicit?: string, knownTop?: string | null): Promise<LoadedConfig> {
   const candidates: string[] = [];
+  let root = cwd;
   if (explicit) candidates.push(resolve(cwd, explicit));
   else {
     candidates.push(resolve(cwd, CONFIG_FILE));
     // knownTop: the caller already asked git (null: not in a work tree), saving a process spawn.
     const top = knownTop === undefined ? await findWorkTree(cwd) : (knownTop ?? undefined);
+    if (top) root = top;
     if (top && resolve(top) !== resolve(cwd)) candidates.push(resolve(top, CONFIG_FILE));
   }
   for (const file of candidates) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (explicit) {
-        throw new ConfigError(
-          code === 'ENOENT'
-            ? `config file ${explicit} does not exist.`
-            : `cannot read config file ${explicit} (${code}).`,
-        );
-      }
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      throw new ConfigError(`cannot read ${relative(cwd, file) || file} (${code}).`);
-    }
     const shown = relative(cwd, file) || file;
+    let text: string | undefined;
+    try {
+      // The repository's own config may be a link to /dev/zero or out of the tree; --config is the user's.
+      text = await readRepoText(file, { root, shown: explicit ?? shown, named: Boolean(explicit) });
+    } catch (error) {
+      if (error instanceof RepoFileError) throw new ConfigError(error.message);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ConfigError(`cannot read ${explicit ? `config file ${explicit}` : shown} (${code}).`);
+    }
+    if (text === undefined) {
+      if (explicit) throw new ConfigError(`config file ${explicit} does not exist.`);
+      continue;
+    }
     return { config: parseConfig(text, shown.startsWith('..') ? file : shown), file, dir: dirname(file) };
   }
   return { config: {}, dir: cwd };

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import type { LoadedConfig } from '../config/types.js';
 import { ENV_FILE_GLOBS, isEnvFile, isTemplate, WALK_IGNORE } from '../shared/env-files.js';
 import { findWorkTree } from '../shared/git.js';
+import { RepoFileError, readRepoFile } from '../shared/repo-files.js';
 import { trackedPaths } from './git-facts.js';
 import type { DoctorContext } from './types.js';
 
@@ -48,7 +48,9 @@ export async function buildContext(path: string, loaded: LoadedConfig): Promise<
   const files = withoutNestedRepositories(found).sort();
   const env = files.filter(isEnvFile);
   const cache = new Map<string, Promise<Buffer | undefined>>();
+  const warnings: string[] = [];
   return {
+    warnings,
     root,
     git: top !== undefined,
     envFiles: env.filter((p) => !isTemplate(p)),
@@ -61,10 +63,28 @@ export async function buildContext(path: string, loaded: LoadedConfig): Promise<
     read: (file) => {
       let pending = cache.get(file);
       if (!pending) {
-        pending = readFile(join(root, file)).catch(() => undefined);
+        pending = readSafely(join(root, file), root, file, warnings);
         cache.set(file, pending);
       }
       return pending;
     },
   };
+}
+
+/**
+ * Read a file a check looks at; a file refused by the door (a FIFO, /dev/zero, a link out of the
+ * tree, too large) is skipped and named in `warnings`, so one hostile file cannot stop the checks.
+ */
+export async function readSafely(
+  file: string,
+  root: string,
+  shown: string,
+  warnings: string[],
+): Promise<Buffer | undefined> {
+  try {
+    return await readRepoFile(file, { root, shown });
+  } catch (error) {
+    if (error instanceof RepoFileError && !warnings.includes(error.message)) warnings.push(error.message);
+    return undefined;
+  }
 }

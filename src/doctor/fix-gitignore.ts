@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import fg from 'fast-glob';
 import ignore from 'ignore';
 import { ENV_FILE_GLOBS, isSecretEnvFile, REQUIRED_ENV_FILES, WALK_IGNORE } from '../shared/env-files.js';
 import { findWorkTree } from '../shared/git.js';
+import { readRepoText, writeRepoFile } from '../shared/repo-files.js';
 import { ignoredPaths } from './git-facts.js';
 
 export interface GitignoreGap {
@@ -34,7 +34,7 @@ export async function gitignoreGaps(root: string, envFiles: string[]): Promise<G
     const set = await ignoredPaths(root, paths);
     ignored = (path) => set.has(path);
   } else {
-    const text = await readFile(join(root, '.gitignore'), 'utf8').catch(() => '');
+    const text = (await readRepoText(join(root, '.gitignore'), { root }).catch(() => undefined)) ?? '';
     const ig = ignore().add(text);
     ignored = (path) => ig.ignores(path);
   }
@@ -57,10 +57,7 @@ function linesOf(text: string): Set<string> {
 export async function addMissingGitignoreEntries(root: string): Promise<string[]> {
   const gaps = await gitignoreGaps(root, await findEnvFiles(root));
   const file = join(root, '.gitignore');
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
+  const text = (await readRepoText(file, { root })) ?? '';
   const present = linesOf(text);
   const added: string[] = [];
   for (const { pattern } of gaps) {
@@ -70,6 +67,6 @@ export async function addMissingGitignoreEntries(root: string): Promise<string[]
   if (added.length === 0) return [];
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   const header = present.has(HEADER) ? '' : `${text ? '\n' : ''}${HEADER}\n`;
-  await writeFile(file, `${text}${separator}${header}${added.join('\n')}\n`);
+  await writeRepoFile(file, `${text}${separator}${header}${added.join('\n')}\n`, { root });
   return added;
 }

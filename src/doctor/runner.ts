@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/loader.js';
+import { RepoFileError } from '../shared/repo-files.js';
 import { clientExposedKey } from './checks/client-exposed-key.js';
 import { dockerignoreEnv } from './checks/dockerignore-env.js';
 import { envExampleRealKey } from './checks/env-example-real-key.js';
@@ -36,6 +37,8 @@ export interface DoctorReport {
   checks: CheckResult[];
   /** With --fix: what was changed, per check id. */
   fixed: Record<string, string[]>;
+  /** Files skipped as unsafe to read or write (a FIFO, a link out of the tree), one sentence each. */
+  warnings: string[];
   durationMs: number;
 }
 
@@ -56,16 +59,38 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const started = performance.now();
   const first = await runAll(options);
   const fixed: Record<string, string[]> = {};
+  const warnings = first.ctx.warnings;
   if (!options.fix)
-    return { root: first.root, checks: first.checks, fixed, durationMs: Math.round(performance.now() - started) };
+    return {
+      root: first.root,
+      checks: first.checks,
+      fixed,
+      warnings,
+      durationMs: Math.round(performance.now() - started),
+    };
   for (const [i, check] of CHECKS.entries()) {
     const result = first.checks[i]!;
     if (!check.fix || result.status === 'pass' || result.status === 'skip') continue;
-    const changes = await check.fix(first.ctx, result);
+    let changes: string[];
+    try {
+      changes = await check.fix(first.ctx, result);
+    } catch (error) {
+      // A fix refused by the write door (a link, a FIFO) stops that fix only; the others still run.
+      if (!(error instanceof RepoFileError)) throw error;
+      warnings.push(`${check.id}: not fixed: ${error.message}`);
+      continue;
+    }
     if (changes.length) fixed[check.id] = changes;
   }
   const after = Object.keys(fixed).length ? await runAll(options) : first;
-  return { root: after.root, checks: after.checks, fixed, durationMs: Math.round(performance.now() - started) };
+  for (const w of after.ctx.warnings) if (!warnings.includes(w)) warnings.push(w);
+  return {
+    root: after.root,
+    checks: after.checks,
+    fixed,
+    warnings,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /** 1 when a check failed, or with `strict` when one warned; 0 otherwise. */

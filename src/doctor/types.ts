@@ -33,8 +33,13 @@ export interface DoctorContext {
   config: KeyguardConfig;
   /** Directory paths in the config are relative to. */
   configDir: string;
-  /** Read a file under root once, whatever the number of checks asking (undefined if unreadable). */
+  /**
+   * Read a file under root once, whatever the number of checks asking (undefined if unreadable),
+   * through the repository-file door: a FIFO, device or link out of the tree is skipped with a warning.
+   */
   read: (path: string) => Promise<Buffer | undefined>;
+  /** Files skipped as unsafe to read or write, one sentence each; printed on stderr by the command. */
+  warnings: string[];
 }
 
 export interface Check {

@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRepoText, writeRepoFile } from '../shared/repo-files.js';
 import { firstExisting, LEFTHOOK_FILES, PRE_COMMIT_CONFIG } from './managers.js';
 import { COMMAND, hasBlock, removeBlock } from './script.js';
 import type { HookChange } from './types.js';
@@ -30,17 +30,17 @@ const PRE_COMMIT: ConfigManager = {
 
 async function install(spec: ConfigManager, root: string): Promise<HookChange> {
   const path = join(root, await spec.file(root));
-  const current = await readFile(path, 'utf8').catch(() => '');
+  const current = (await readRepoText(path, { root })) ?? '';
   if (hasBlock(current)) return { manager: spec.manager, path, changed: false };
-  await writeFile(path, spec.add(current, COMMAND));
+  await writeRepoFile(path, spec.add(current, COMMAND), { root });
   return { manager: spec.manager, path, changed: true, note: `run \`${spec.activate}\` if you have not yet` };
 }
 
 async function uninstall(spec: ConfigManager, root: string): Promise<HookChange> {
   const path = join(root, await spec.file(root));
-  const current = await readFile(path, 'utf8').catch(() => '');
+  const current = (await readRepoText(path, { root })) ?? '';
   if (!hasBlock(current)) return { manager: spec.manager, path, changed: false };
-  await writeFile(path, removeBlock(current));
+  await writeRepoFile(path, removeBlock(current), { root });
   return { manager: spec.manager, path, changed: true };
 }
 

@@ -1,11 +1,14 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
+import { checkRepoWrite, chmodRepoFile, readRepoText, writeRepoFile } from '../shared/repo-files.js';
 import { hooksDir } from './managers.js';
 import { gitHookScript, hasBlock, PREVIOUS_SUFFIX } from './script.js';
 import type { HookChange } from './types.js';
 
-const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
+/** The hooks folder may be anywhere (core.hooksPath, worktrees): a hook is confined to its own folder. */
+const read = (path: string) => readRepoText(path, { root: dirname(path) });
+const inHooks = (path: string) => ({ root: dirname(path) });
 
 /** The pre-commit file git runs (core.hooksPath respected, worktrees share the common hooks). */
 export async function gitHookPath(root: string): Promise<string> {
@@ -19,6 +22,7 @@ export async function gitHookPath(root: string): Promise<string> {
 export async function installGitHook(root: string): Promise<HookChange> {
   const path = await gitHookPath(root);
   const script = gitHookScript();
+  await checkRepoWrite(path, inHooks(path));
   const current = await read(path);
   if (current === script) return { manager: 'git', path, changed: false };
   if (current !== undefined && !hasBlock(current)) {
@@ -27,11 +31,10 @@ export async function installGitHook(root: string): Promise<HookChange> {
       throw new UsageError(`both ${path} and ${previous} exist; move one of them away and run this again.`);
     }
     await rename(path, previous);
-    await chmod(previous, 0o755);
+    await chmodRepoFile(previous, 0o755, inHooks(previous));
   }
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, script, { mode: 0o755 });
-  await chmod(path, 0o755);
+  await writeRepoFile(path, script, { ...inHooks(path), mode: 0o755, forceMode: true });
   return { manager: 'git', path, changed: true, note: current && !hasBlock(current) ? 'chained' : undefined };
 }
 

@@ -1,7 +1,8 @@
-import { access, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../config/loader.js';
 import { findEnvFiles, gitignoreGaps } from '../doctor/fix-gitignore.js';
+import { writeRepoFile } from '../shared/repo-files.js';
 import { CONFIG_FILE, starterConfig } from './starter-config.js';
 
 /**
@@ -41,7 +42,7 @@ function configStep(root: string): InitStep {
     },
     async apply() {
       // `wx`: never overwrite a config that appeared since the plan.
-      await writeFile(file, starterConfig(), { flag: 'wx' });
+      await writeRepoFile(file, starterConfig(), { root, how: 'create' });
       return `wrote ${CONFIG_FILE}`;
     },
   };

@@ -5,7 +5,7 @@ import { fingerprint } from '../key/fingerprint.js';
 import { ExitCode, UsageError } from '../shared/errors.js';
 import { checkNewKey } from './check-new-key.js';
 import { lockEnvironment } from './env-lock.js';
-import { describe, failure, Interrupted, TransientVerify } from './failure.js';
+import { describe, failure, Interrupted, StopRequested, TransientVerify } from './failure.js';
 import { deactivateOldKey } from './finish.js';
 import { auditRef, keyRef } from './keys.js';
 import type { KeyAdmin, KeyVerifier, VerifyResult } from './ports.js';
@@ -33,6 +33,8 @@ export interface RotationDeps {
   retry?: RetryPolicy;
   /** Progress lines (stderr). */
   log?: (line: string) => void;
+  /** Aborted when the user asked to stop (Ctrl-C, SIGTERM): checked between steps, once state is recorded. */
+  stop?: AbortSignal;
   /** Tests: called after each phase is recorded; throwing `Interrupted` stops the run dead, like a kill. */
   afterPhase?: (phase: ActivePhase) => Promise<void> | void;
 }
@@ -147,6 +149,30 @@ class Rotation {
   private async reached(phase: ActivePhase): Promise<void> {
     await this.save(phase);
     await this.deps.afterPhase?.(phase);
+    if (phase !== 'succeeded') this.stopIfAsked(phase);
+  }
+
+  /**
+   * A safe point: the phase just reached is recorded, so stopping here is a clean interruption that
+   * --resume continues. Nothing is rolled back: the user asked to stop, not to undo.
+   */
+  private stopIfAsked(phase: ActivePhase | undefined): void {
+    const stop = this.deps.stop;
+    if (!stop?.aborted) return;
+    const { environment } = this.request;
+    if (!phase) {
+      throw new StopRequested(
+        `stopped by ${String(stop.reason)} before rotating ${environment}; nothing was changed.`,
+        stop.reason,
+      );
+    }
+    const where = phaseDone(this.state, 'staged')
+      ? `the store holds the new key ${this.newRef.hint}`
+      : `the store still holds the old key ${this.oldRef.hint}`;
+    throw new StopRequested(
+      `stopped by ${String(stop.reason)} after phase ${phase} of rotation ${this.rotationId} (${where}); run keyguard rotate --env ${environment} --resume with the same new key to continue.`,
+      stop.reason,
+    );
   }
 
   async run(): Promise<RotationResult> {
@@ -156,6 +182,7 @@ class Rotation {
       );
     }
     await this.loadPrior();
+    this.stopIfAsked(undefined);
     const current = await this.preflight();
     if (!phaseDone(this.state, 'verified')) {
       await checkNewKey(

@@ -6,6 +6,16 @@ import { RetriesExhausted } from './retry.js';
 /** Thrown by a test hook to stop the engine as a kill would: no cleanup, no audit, state left as is. */
 export class Interrupted extends Error {}
 
+/** Exit codes of a run stopped on a signal: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The user asked to stop (Ctrl-C, SIGTERM): the run stopped between two steps, its state recorded. */
+export class StopRequested extends KeyguardError {
+  constructor(message: string, signal: unknown) {
+    super(message, SIGNAL_EXIT[String(signal)] ?? 130);
+  }
+}
+
 /** A failure whose exit code is already decided (3, 4, 5…). */
 export function failure(code: number, message: string, details: string[] = []): KeyguardError {
   return new KeyguardError(scrubSecrets(message), code, details);

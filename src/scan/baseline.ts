@@ -1,7 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { isFingerprint, lazyCrypto } from '../key/fingerprint.js';
+import { isFingerprint } from '../key/fingerprint.js';
 import { InputError } from '../shared/errors.js';
+import { RepoFileError, readRepoText, writeRepoFile } from '../shared/repo-files.js';
 import type { Finding } from './finding.js';
 
 export const DEFAULT_BASELINE = '.keyguard-baseline.json';
@@ -20,14 +20,29 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
+/** Where a baseline may be read from and written to: the work tree, unless the user named the file. */
+export interface BaselinePlace {
+  root: string;
+  named: boolean;
+}
+
 /** Read a baseline; a missing file is an empty baseline unless `required`. */
-export async function readBaseline(file: string, shown: string, required = false): Promise<Baseline> {
-  let text: string;
+export async function readBaseline(
+  file: string,
+  shown: string,
+  required = false,
+  place: BaselinePlace = { root: resolve(file, '..'), named: false },
+): Promise<Baseline> {
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRepoText(file, { ...place, shown });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return { version: 1, entries: [] };
+    if (error instanceof RepoFileError) throw new InputError(`baseline ${error.message}`);
     throw new InputError(`cannot read baseline ${shown} (${(error as NodeJS.ErrnoException).code}).`);
+  }
+  if (text === undefined) {
+    if (!required) return { version: 1, entries: [] };
+    throw new InputError(`cannot read baseline ${shown} (ENOENT).`);
   }
   let value: unknown;
   try {
@@ -76,11 +91,15 @@ export function pruneBaseline(baseline: Baseline, found: Set<string>): { kept: B
   return { kept: { version: 1, entries: kept }, removed };
 }
 
-/** Write atomically (temp file + rename), so a crash never leaves half a baseline. */
-export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
-  const temp = `${file}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, `${JSON.stringify(baseline, null, 2)}\n`, 'utf8');
-  await rename(temp, file);
+/** Write atomically (temp file + rename), so a crash never leaves half a baseline; never through a link. */
+export async function writeBaseline(file: string, baseline: Baseline, place?: BaselinePlace): Promise<void> {
+  const where = place ?? { root: resolve(file, '..'), named: false };
+  try {
+    await writeRepoFile(file, `${JSON.stringify(baseline, null, 2)}\n`, { ...where, how: 'replace' });
+  } catch (error) {
+    if (error instanceof RepoFileError) throw new InputError(`baseline ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -93,10 +112,11 @@ export function baselinePath(
   flag: string | undefined,
   loaded: { config: { scan?: { baseline?: string } }; file?: string; dir: string },
   top: string | undefined,
-): { file: string; shown: string } {
-  if (flag) return { file: resolve(cwd, flag), shown: flag };
+): { file: string; shown: string; place: BaselinePlace } {
+  const root = top ?? loaded.dir;
+  if (flag) return { file: resolve(cwd, flag), shown: flag, place: { root, named: true } };
   const name = loaded.config.scan?.baseline ?? DEFAULT_BASELINE;
   const file = resolve(loaded.file ? loaded.dir : (top ?? cwd), name);
   const shown = relative(cwd, file);
-  return { file, shown: shown && !shown.startsWith('..') ? shown : file };
+  return { file, shown: shown && !shown.startsWith('..') ? shown : file, place: { root, named: false } };
 }

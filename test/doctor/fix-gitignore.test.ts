@@ -15,6 +15,7 @@ describe('addMissingGitignoreEntries', () => {
       '.env.production',
       '.env.staging',
       '.env.development',
+      '*.keyguard-tmp-*',
     ]);
     const first = readFileSync(join(dir, '.gitignore'), 'utf8');
     expect(await addMissingGitignoreEntries(dir)).toEqual([]);

@@ -49,6 +49,11 @@ export interface FakeAnthropic {
     status: number,
     options?: { times?: number; headers?: Record<string, string>; delayMs?: number; body?: unknown },
   ): void;
+  /**
+   * Hold the next request under `pathPrefix`: `arrived` resolves when it comes in, and it is answered
+   * normally once `release()` is called (to act, e.g. send a signal, while a call is in flight).
+   */
+  holdNext(pathPrefix: string): { arrived: Promise<void>; release: () => void };
   close(): Promise<void>;
 }
 
@@ -104,6 +109,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const keys = new Map<string, FakeKey>();
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  const holds: Array<{ pathPrefix: string; arrive: () => void; released: Promise<void> }> = [];
   let counter = 0;
 
   const server = createServer(async (req, res) => {
@@ -119,6 +125,12 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       keyHint: secret ? hint(secret) : undefined,
       body,
     });
+    const held = holds.findIndex((h) => url.pathname.startsWith(h.pathPrefix));
+    if (held >= 0) {
+      const [hold] = holds.splice(held, 1);
+      hold!.arrive();
+      await hold!.released;
+    }
     const fault = faults.find((f) => url.pathname.startsWith(f.pathPrefix) && f.times > 0);
     if (fault) {
       fault.times--;
@@ -221,6 +233,18 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     },
     key: (id) => keys.get(id),
     keyBySecret: (secret) => [...keys.values()].find((k) => k.secret === secret),
+    holdNext(pathPrefix) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((r) => {
+        arrive = r;
+      });
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      holds.push({ pathPrefix, arrive, released });
+      return { arrived, release };
+    },
     failNext(pathPrefix, status, options = {}) {
       faults.push({
         pathPrefix,

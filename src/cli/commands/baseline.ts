@@ -38,12 +38,12 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
 
   common(baseline.command('create').description('write the baseline from a scan of the working tree')).action(
     async (paths: string[], flags: BaselineFlags) => {
-      const { file, shown, exclude } = await locate(ctx, flags);
-      const previous = await readBaseline(file, shown);
+      const { file, shown, place, exclude } = await locate(ctx, flags);
+      const previous = await readBaseline(file, shown, false, place);
       const { scanWorktree } = await import('../../scan/scan.js');
       const result = await scanWorktree(paths, { cwd: ctx.io.cwd, exclude, noGitignore: !flags.gitignore });
       const next = buildBaseline(result.findings, previous, new Date());
-      await writeBaseline(file, next);
+      await writeBaseline(file, next, place);
       const added = next.entries.length - previous.entries.length;
       ctx.out(
         `${shown}: ${next.entries.length} fingerprint(s) (${added} new) from ${result.findings.length} finding(s)\n`,
@@ -53,13 +53,13 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
 
   common(baseline.command('prune').description('remove baseline entries no longer found, and say which')).action(
     async (paths: string[], flags: BaselineFlags) => {
-      const { file, shown, exclude } = await locate(ctx, flags);
-      const current = await readBaseline(file, shown, true);
+      const { file, shown, place, exclude } = await locate(ctx, flags);
+      const current = await readBaseline(file, shown, true, place);
       const { scanWorktree } = await import('../../scan/scan.js');
       const result = await scanWorktree(paths, { cwd: ctx.io.cwd, exclude, noGitignore: !flags.gitignore });
       const found = baselineFingerprints(buildBaseline(result.findings, undefined, new Date()));
       const { kept, removed } = pruneBaseline(current, found);
-      await writeBaseline(file, kept);
+      await writeBaseline(file, kept, place);
       for (const entry of removed) {
         ctx.out(
           `removed ${entry.hint} (${entry.rule}, fingerprint ${entry.fingerprint.slice(0, 12)}, was in ${entry.path})\n`,
@@ -77,6 +77,6 @@ async function locate(ctx: CommandContext, flags: BaselineFlags) {
   const { loadConfig } = await import('../../config/loader.js');
   const loaded = await loadConfig(ctx.io.cwd, flags.config);
   const { findWorkTree } = await import('../../shared/git.js');
-  const { file, shown } = baselinePath(ctx.io.cwd, flags.baseline, loaded, await findWorkTree(ctx.io.cwd));
-  return { file, shown, exclude: loaded.config.scan?.exclude ?? [] };
+  const { file, shown, place } = baselinePath(ctx.io.cwd, flags.baseline, loaded, await findWorkTree(ctx.io.cwd));
+  return { file, shown, place, exclude: loaded.config.scan?.exclude ?? [] };
 }

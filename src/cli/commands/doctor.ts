@@ -46,6 +46,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
       const chalk = ctx.color();
       const text =
         flags.format === 'json' ? formatDoctorJson(report) : formatDoctorText(report, flags.output ? undefined : chalk);
+      for (const warning of report.warnings) ctx.err(`keyguard: warning: ${warning}\n`);
       await emitReport(ctx, text, flags.output);
       ctx.setExitCode(doctorExitCode(report.checks, Boolean(flags.strict)));
     });

@@ -176,6 +176,7 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
         trail,
         stateDir: dir,
         log,
+        ...(ctx.io.stop ? { stop: ctx.io.stop } : {}),
       },
     );
     if (flags.format === 'json') {

@@ -87,9 +87,9 @@ async function collect(
   const exclude = [...(config.scan?.exclude ?? []), ...(flags.exclude ?? [])];
   let baseline: Set<string> | undefined;
   const top = workTree ?? undefined;
-  const { file: baselineFile, shown } = baselinePath(ctx.io.cwd, flags.baseline || undefined, loaded, top);
+  const { file: baselineFile, shown, place } = baselinePath(ctx.io.cwd, flags.baseline || undefined, loaded, top);
   if (flags.baseline !== false) {
-    baseline = baselineFingerprints(await readBaseline(baselineFile, shown, Boolean(flags.baseline)));
+    baseline = baselineFingerprints(await readBaseline(baselineFile, shown, Boolean(flags.baseline), place));
   }
   const maxFileBytes = (config.scan?.maxFileSizeMB ?? 0) * 1024 * 1024;
   const options = { cwd: ctx.io.cwd, exclude, baseline, maxFileBytes, workTree };
@@ -177,7 +177,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
     secrets: flags.showSecrets ? secretOf : undefined,
     color: format === 'text' && !flags.output ? palette : undefined,
   });
-  await emitReport(ctx, report, flags.output);
+  await emitReport(ctx, report, flags.output, { secrets: Boolean(flags.showSecrets) });
   if (format !== 'text' && !flags.quiet)
     for (const warning of result.warnings) ctx.err(`keyguard: warning: ${warning}\n`);
   if (flags.output && !flags.quiet) {

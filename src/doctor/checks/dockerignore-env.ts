@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { writeRepoFile } from '../../shared/repo-files.js';
+import { readSafely } from '../context.js';
 import { dockerExcludes } from '../dockerignore.js';
 import { type Check, type DoctorContext, pass } from '../types.js';
 
@@ -22,7 +23,8 @@ async function gaps(ctx: DoctorContext): Promise<Gap[]> {
   const out: Gap[] = [];
   for (const context of contexts(ctx)) {
     const prefix = context === '.' ? '' : `${context}/`;
-    const text = await readFile(join(ctx.root, prefix, '.dockerignore'), 'utf8').catch(() => '');
+    const file = join(ctx.root, prefix, '.dockerignore');
+    const text = (await readSafely(file, ctx.root, `${prefix}.dockerignore`, ctx.warnings))?.toString('utf8') ?? '';
     const excluded = dockerExcludes(text);
     const inside = ctx.envFiles.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
     const candidates = [...new Set([...EXPECTED, ...inside])];
@@ -52,12 +54,13 @@ export const dockerignoreEnv: Check = {
     const changes: string[] = [];
     for (const { context } of await gaps(ctx)) {
       const file = join(ctx.root, context, '.dockerignore');
-      const text = await readFile(file, 'utf8').catch(() => '');
+      const shown = `${context === '.' ? '' : `${context}/`}.dockerignore`;
+      const text = (await readSafely(file, ctx.root, shown, ctx.warnings))?.toString('utf8') ?? '';
       const present = new Set(text.split(/\r?\n/).map((l) => l.trim()));
       const wanted = ENTRIES.filter((e) => !present.has(e));
       if (wanted.length === 0) continue;
       const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-      await writeFile(file, `${text}${separator}${wanted.join('\n')}\n`);
+      await writeRepoFile(file, `${text}${separator}${wanted.join('\n')}\n`, { root: ctx.root, shown });
       changes.push(`${context === '.' ? '' : `${context}/`}.dockerignore: added ${wanted.join(', ')}`);
     }
     return changes;

@@ -1,5 +1,6 @@
-import { chmod, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { chmodRepoFile } from '../../shared/repo-files.js';
 import { type Check, pass, skip } from '../types.js';
 
 const ID = 'env-permissions';
@@ -12,8 +13,9 @@ export const envPermissions: Check = {
     if (process.platform === 'win32') return skip(ID, 'file modes do not apply on Windows');
     const open: string[] = [];
     for (const path of ctx.envFiles) {
-      const info = await stat(join(ctx.root, path)).catch(() => undefined);
-      if (info && (info.mode & GROUP_OR_OTHERS) !== 0) open.push(path);
+      // lstat: a link's target is not the repository's to judge or change (its own mode means nothing).
+      const info = await lstat(join(ctx.root, path)).catch(() => undefined);
+      if (info?.isFile() && (info.mode & GROUP_OR_OTHERS) !== 0) open.push(path);
     }
     if (open.length === 0) {
       return pass(ID, ctx.envFiles.length ? 'env files are readable by their owner only' : 'no env files');
@@ -29,7 +31,7 @@ export const envPermissions: Check = {
   async fix(ctx, result) {
     const changed: string[] = [];
     for (const path of result.paths) {
-      await chmod(join(ctx.root, path), 0o600);
+      await chmodRepoFile(join(ctx.root, path), 0o600, { root: ctx.root, shown: path });
       changed.push(`${path}: mode 600`);
     }
     return changed;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { scanBuffer } from '../../scan/content.js';
+import { readSafely } from '../context.js';
 import { type Check, type DoctorContext, pass } from '../types.js';
 
 const ID = 'key-reused-across-envs';
@@ -19,8 +19,9 @@ async function sources(ctx: DoctorContext): Promise<Array<{ label: string; data:
     const file = resolve(ctx.configDir, env.store.path);
     if (seen.has(file)) continue;
     seen.add(file);
-    const data = await readFile(file).catch(() => undefined);
     const shown = relative(ctx.root, file).split(sep).join('/');
+    // The store path comes from a config that may be committed: it is read like any repository file.
+    const data = await readSafely(file, ctx.root, shown, ctx.warnings);
     if (data) out.push({ label: `${shown} (environment ${name})`, data });
   }
   return out;

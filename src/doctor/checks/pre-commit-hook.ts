@@ -1,5 +1,5 @@
-import { access, constants, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { access, constants } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { firstExisting, hooksDir, LEFTHOOK_FILES, PRE_COMMIT_CONFIG } from '../../hook/managers.js';
 import { type Check, NOT_A_REPOSITORY, pass } from '../types.js';
 
@@ -7,7 +7,13 @@ const ID = 'pre-commit-hook';
 /** Secret scanners a pre-commit step may run; any of them counts. */
 export const SCANNER = /\b(?:keyguard|gitleaks|git[- ]secrets|trufflehog|detect-secrets|ggshield|secretlint)\b/;
 
-const readText = (path: string) => readFile(path, 'utf8').catch(() => undefined);
+import { readRepoText } from '../../shared/repo-files.js';
+
+/**
+ * Hook files and manager configs are repository files: a FIFO, a device or a link leading out of
+ * `root` reads as absent. The installed hook is confined to its own folder (core.hooksPath may be global).
+ */
+const readText = (root: string, path: string) => readRepoText(path, { root }).catch(() => undefined);
 const executable = (path: string) =>
   access(path, constants.X_OK).then(
     () => true,
@@ -22,13 +28,13 @@ async function managerConfig(
 ): Promise<{ file: string; text?: string } | undefined> {
   // husky 9 points core.hooksPath at .husky/_, whose stubs do not name husky.
   if (/husky/.test(hook) || hookPath.startsWith('.husky/'))
-    return { file: '.husky/pre-commit', text: await readText(join(root, '.husky/pre-commit')) };
+    return { file: '.husky/pre-commit', text: await readText(root, join(root, '.husky/pre-commit')) };
   if (/lefthook/.test(hook)) {
     const file = (await firstExisting(root, LEFTHOOK_FILES)) ?? 'lefthook.yml';
-    return { file, text: await readText(join(root, file)) };
+    return { file, text: await readText(root, join(root, file)) };
   }
   if (/pre-commit\.com|pre_commit|INSTALL_PYTHON/.test(hook)) {
-    return { file: PRE_COMMIT_CONFIG, text: await readText(join(root, PRE_COMMIT_CONFIG)) };
+    return { file: PRE_COMMIT_CONFIG, text: await readText(root, join(root, PRE_COMMIT_CONFIG)) };
   }
   return undefined;
 }
@@ -37,7 +43,7 @@ async function managerConfig(
 async function configuredOnly(root: string): Promise<string | undefined> {
   const lefthook = await firstExisting(root, LEFTHOOK_FILES);
   for (const file of ['.husky/pre-commit', ...(lefthook ? [lefthook] : []), PRE_COMMIT_CONFIG]) {
-    const text = await readText(join(root, file));
+    const text = await readText(root, join(root, file));
     if (text && SCANNER.test(text)) return file;
   }
   return undefined;
@@ -54,7 +60,7 @@ export const preCommitHook: Check = {
     if (!ctx.git) return { id: ID, status: 'skip', message: NOT_A_REPOSITORY, paths: [], fix: '' };
     const hookPath = join(resolve(ctx.root, await hooksDir(ctx.root)), 'pre-commit');
     const shown = relative(ctx.root, hookPath).split('\\').join('/');
-    const hook = (await executable(hookPath)) ? await readText(hookPath) : undefined;
+    const hook = (await executable(hookPath)) ? await readText(dirname(hookPath), hookPath) : undefined;
     if (hook !== undefined) {
       if (SCANNER.test(hook)) return pass(ID, `${shown} runs a secret scan`, [shown]);
       const config = await managerConfig(ctx.root, hook, shown);
@@ -72,7 +78,7 @@ export const preCommitHook: Check = {
         fix: "install the manager's git hook (npx husky, npx lefthook install, or pre-commit install), or keyguard hook install",
       };
     }
-    const present = hook !== undefined || (await readText(hookPath)) !== undefined;
+    const present = hook !== undefined || (await readText(dirname(hookPath), hookPath)) !== undefined;
     let message = 'no pre-commit hook';
     if (hook !== undefined) message = `${shown} does not run a secret scan`;
     else if (present) message = `${shown} is not executable, so git does not run it`;

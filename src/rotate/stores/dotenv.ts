@@ -1,8 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { access, constants, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { access, constants, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { DotenvStoreConfig as DotenvConfig } from '../../config/stores/dotenv.js';
 import { StoreError } from '../../shared/errors.js';
+import {
+  checkRepoWrite,
+  RepoFileError,
+  type RepoWriteOptions,
+  readRepoText,
+  removeLeftovers,
+  replaceFile,
+} from '../../shared/repo-files.js';
 import { checkVariableName, findAssignments, setVariable } from './dotenv-file.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 
@@ -13,31 +21,9 @@ function versionOf(text: string, mtime?: Date): SecretVersion {
 }
 
 function fileError(where: string, what: string, error: unknown): StoreError {
+  if (error instanceof RepoFileError) return new StoreError(`${where}: ${error.message}`, { exitCode: 2 });
   const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
   return new StoreError(`${where}: cannot ${what} (${code}).`, { transient: code === 'EBUSY' || code === 'EAGAIN' });
-}
-
-/**
- * Replace `file` with `text` in one step: a temp file in the same directory (same file system, so
- * rename is atomic) created 0600, given the original mode, synced, then renamed over. Readers see the
- * old file or the new one, never half; no backup copy with a key in it is ever left behind.
- */
-async function writeAtomic(file: string, text: string, mode: number): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.keyguard-${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**
@@ -50,25 +36,20 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
   checkVariableName(variable);
   const where = config.path;
   const path = resolve(context.configDir, config.path);
+  // The path comes from a config that may be committed: the file must be a regular file (not a link,
+  // FIFO or device) inside the config's folder, and is replaced without ever writing through a link.
+  const door: RepoWriteOptions = { root: context.configDir, shown: where };
   /** The text each staged version replaced, for abandon() in the same run; never written to disk. */
   const replaced = new Map<string, string | null>(); // null: there was no file
 
-  /** Follow a symlink so the rename replaces the target, not the link. */
-  async function target(): Promise<string> {
-    try {
-      return await realpath(path);
-    } catch {
-      return path;
-    }
-  }
-
   async function load(): Promise<{ text: string; mode: number; version: SecretVersion } | undefined> {
-    const file = await target();
     try {
-      const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+      const info = await checkRepoWrite(path, door);
+      if (!info) return undefined;
+      const text = await readRepoText(path, door);
+      if (text === undefined) return undefined;
       return { text, mode: info.mode & 0o7777, version: versionOf(text, info.mtime) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw fileError(where, 'read the file', error);
     }
   }
@@ -79,7 +60,8 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
 
   async function write(text: string, mode: number): Promise<SecretVersion> {
     try {
-      await writeAtomic(await target(), text, mode);
+      await checkRepoWrite(path, door);
+      await replaceFile(path, text, mode);
     } catch (error) {
       throw fileError(where, 'write the file', error);
     }
@@ -100,10 +82,12 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
     capabilities: { staging: false, versioned: false },
 
     async preflight() {
+      // A run killed mid-write left a temp file holding a key; this run holds the environment's lock.
+      await removeLeftovers(path).catch(() => []);
       const file = await load();
       if (file) valueIn(file.text); // refuses a value it cannot edit safely before anything starts
       try {
-        await access(dirname(await target()), constants.W_OK);
+        await access(dirname(path), constants.W_OK);
       } catch (error) {
         throw fileError(where, 'write to the directory of the file', error);
       }
@@ -151,7 +135,7 @@ export async function createDotenvStore(config: DotenvConfig, context: StoreCont
       if (before === undefined) {
         throw new StoreError(`${where}: cannot abandon version ${staged.id} from another run; roll back instead.`);
       }
-      if (before === null) await rm(await target(), { force: true });
+      if (before === null) await rm(path, { force: true });
       else await write(before, file.mode);
     },
   };

@@ -29,6 +29,7 @@ describe('gitignore-env', () => {
       '.env.production',
       '.env.staging',
       '.env.development',
+      '.env.keyguard-tmp-0',
     ]);
   });
 

@@ -96,14 +96,14 @@ describe('dotenv store', () => {
     expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(text);
   });
 
-  it('writes through a symlink to its target and keeps the link', async () => {
-    const dir = envDir(`ANTHROPIC_API_KEY=${makeKey()}\n`);
+  it('never writes through a symlink, even one to a file beside it (issue 11): link and target stay', async () => {
+    const text = `ANTHROPIC_API_KEY=${makeKey()}\n`;
+    const dir = envDir(text);
     symlinkSync(join(dir, '.env'), join(dir, 'link.env'));
-    const key = makeKey();
     const store = await createDotenvStore({ type: 'dotenv', path: 'link.env' }, storeContext({}, dir));
-    await store.stage(key, 'r1');
+    await expect(store.stage(makeKey(), 'r1')).rejects.toThrow(/link\.env is a symlink/);
     expect(lstatSync(join(dir, 'link.env')).isSymbolicLink()).toBe(true);
-    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(`ANTHROPIC_API_KEY=${key}\n`);
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(text);
   });
 
   it('preflight refuses a multi-line value and an unwritable directory, with no key in the message', async () => {

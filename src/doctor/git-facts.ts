@@ -1,3 +1,4 @@
+import { PARTIAL_CONFIG, parsePartialConfig, treesMissing } from '../scan/history/partial-clone.js';
 import { runGit, splitNul } from '../shared/git.js';
 
 /**
@@ -74,5 +75,14 @@ export async function hasCommits(root: string): Promise<boolean> {
 
 /** The hooks folder git runs hooks from (honours core.hooksPath), relative paths resolved by caller. */
 export async function hooksDir(root: string): Promise<string> {
-  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root })).stdout.toString('utf8').trim();
+  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root, repositoryHooksPath: true })).stdout
+    .toString('utf8')
+    .trim();
+}
+
+/** A partial clone whose commits' trees are not on this machine (`--filter=tree:0`). */
+export async function isTreeless(root: string): Promise<boolean> {
+  const { stdout } = await runGit(['config', '--get-regexp', PARTIAL_CONFIG], { cwd: root, okCodes: [1] });
+  const { partial, treeFilter } = parsePartialConfig(stdout.toString('utf8'));
+  return partial && treeFilter && (await treesMissing(root).catch(() => true));
 }

@@ -22,7 +22,11 @@ export async function firstExisting(root: string, names: string[]): Promise<stri
 
 /** core.hooksPath as configured (any scope), or undefined. */
 export async function configuredHooksPath(root: string): Promise<string | undefined> {
-  const value = await gitText(['config', '--get', 'core.hooksPath'], { cwd: root, okCodes: [1] });
+  const value = await gitText(['config', '--get', 'core.hooksPath'], {
+    cwd: root,
+    okCodes: [1],
+    repositoryHooksPath: true,
+  });
   return value.trim() || undefined;
 }
 

@@ -98,3 +98,17 @@ describe('git log --raw -z parsing', () => {
     ]);
   });
 });
+
+describe('doctor env-in-history with odd names', () => {
+  it('names an env file whose name starts with \\x01 or holds a newline', async () => {
+    const dir = gitdir({ 'README.md': 'x\n' });
+    writeFileSync(join(dir, '\x01odd.env'), 'K=v\n');
+    writeFileSync(join(dir, 'new\nline.env'), 'K=v\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'env files');
+    const result = await cli(['doctor', '--format', 'json'], { cwd: dir });
+    const checks = JSON.parse(result.stdout).checks as Array<{ id: string; paths: string[] }>;
+    const paths = checks.find((c) => c.id === 'env-in-history')?.paths ?? [];
+    expect([...paths].sort()).toEqual(['\x01odd.env', 'new\nline.env']);
+  });
+});

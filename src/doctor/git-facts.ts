@@ -1,3 +1,4 @@
+import { PARTIAL_CONFIG, parsePartialConfig, treesMissing } from '../scan/history/partial-clone.js';
 import { runGit, splitNul } from '../shared/git.js';
 
 /**
@@ -35,21 +36,29 @@ export interface AddedFile {
 }
 
 /**
- * Parse `git log -z --name-only --format=%x01%H`: records start with \x01, the commit id ends with
- * NUL, then a newline and NUL-separated paths. A pure function.
+ * Parse `git log -z --name-only --format=%x00%x01%H`: each record is an empty field, then
+ * `\x01<commit>`, then NUL-separated paths (the first after a newline). Paths are never empty, so
+ * only the field after an empty one is a header: a file name holding `\x01` or a newline cannot
+ * start a record. A pure function.
  */
 export function parseNameLog(text: string): AddedFile[] {
   const out: AddedFile[] = [];
-  for (const record of text.split('\x01')) {
-    if (!record) continue;
-    const end = record.indexOf('\0');
-    const commit = (end === -1 ? record : record.slice(0, end)).trim();
-    if (!commit) continue;
-    const rest = end === -1 ? '' : record.slice(end + 1);
-    for (const raw of rest.split('\0')) {
-      const path = raw.replace(/^\n/, '');
-      if (path) out.push({ commit, path });
+  let commit: string | undefined;
+  let first = false;
+  let afterEmpty = true;
+  for (const field of text.split('\0')) {
+    if (field === '') {
+      afterEmpty = true;
+      continue;
     }
+    if (afterEmpty && field.startsWith('\x01')) {
+      commit = field.slice(1).trim();
+      first = true;
+    } else if (commit) {
+      out.push({ commit, path: first && field.startsWith('\n') ? field.slice(1) : field });
+      first = false;
+    }
+    afterEmpty = false;
   }
   return out;
 }
@@ -60,7 +69,7 @@ export const ENV_PATHSPECS = [':(glob)**/.env', ':(glob)**/.env.*', ':(glob)**/*
 /** Commits (from `revs`) that added a file matching an env-file name. */
 export async function envFilesAdded(root: string, revs: string[]): Promise<AddedFile[]> {
   const { stdout } = await runGit(
-    ['log', ...revs, '--diff-filter=A', '--name-only', '-z', '--format=%x01%H', '--', ...ENV_PATHSPECS],
+    ['log', ...revs, '--diff-filter=A', '--name-only', '-z', '--format=%x00%x01%H', '--', ...ENV_PATHSPECS],
     { cwd: root },
   );
   return parseNameLog(stdout.toString('utf8'));
@@ -70,4 +79,11 @@ export async function envFilesAdded(root: string, revs: string[]): Promise<Added
 export async function hasCommits(root: string): Promise<boolean> {
   const { code } = await runGit(['rev-parse', '-q', '--verify', 'HEAD'], { cwd: root, okCodes: [1, 128] });
   return code === 0;
+}
+
+/** A partial clone whose commits' trees are not on this machine (`--filter=tree:0`). */
+export async function isTreeless(root: string): Promise<boolean> {
+  const { stdout } = await runGit(['config', '--get-regexp', PARTIAL_CONFIG], { cwd: root, okCodes: [1] });
+  const { partial, treeFilter } = parsePartialConfig(stdout.toString('utf8'));
+  return partial && treeFilter && (await treesMissing(root).catch(() => true));
 }

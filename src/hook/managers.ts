@@ -22,7 +22,11 @@ export async function firstExisting(root: string, names: string[]): Promise<stri
 
 /** core.hooksPath as configured (any scope), or undefined. */
 export async function configuredHooksPath(root: string): Promise<string | undefined> {
-  const value = await gitText(['config', '--get', 'core.hooksPath'], { cwd: root, okCodes: [1] });
+  const value = await gitText(['config', '--get', 'core.hooksPath'], {
+    cwd: root,
+    okCodes: [1],
+    repositoryHooksPath: true,
+  });
   return value.trim() || undefined;
 }
 
@@ -53,5 +57,8 @@ export function parseManager(value: string | undefined): Manager | undefined {
 
 /** The hooks folder git runs hooks from (honours core.hooksPath), relative paths resolved by caller. */
 export async function hooksDir(root: string): Promise<string> {
-  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root })).stdout.toString('utf8').trim();
+  // The repository's real hooks folder: the runner points core.hooksPath elsewhere unless asked.
+  return (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: root, repositoryHooksPath: true })).stdout
+    .toString('utf8')
+    .trim();
 }

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { GitError } from './errors.js';
-import { gitEnv } from './git.js';
+import { gitFailure } from './git.js';
+import { spawnGit } from './git-runner.js';
 
 export interface GitObject {
   oid: string;
@@ -16,7 +15,7 @@ export interface GitObject {
  */
 export async function* readObjects(cwd: string, oids: string[]): AsyncGenerator<GitObject> {
   if (oids.length === 0) return;
-  const child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnGit(['cat-file', '--batch'], { cwd });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
@@ -62,5 +61,5 @@ export async function* readObjects(cwd: string, oids: string[]): AsyncGenerator<
     }
   }
   const code = await exited;
-  if (code !== 0) throw new GitError(`git cat-file failed: ${stderr.trim().split('\n')[0] ?? code}`);
+  if (code !== 0) throw gitFailure(['cat-file'], stderr, code);
 }

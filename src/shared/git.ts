@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { GitError, InputError } from './errors.js';
+import { GitOwnershipError, type GitSpawnOptions, ownershipError, spawnGit } from './git-runner.js';
 
-export interface GitOptions {
-  cwd: string;
+export { gitEnv } from './git-runner.js';
+
+export interface GitOptions extends GitSpawnOptions {
   /** Written to git's stdin. */
   input?: string | Buffer;
   /** Exit codes that are not failures (e.g. 1 for `git check-ignore`). */
   okCodes?: number[];
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface GitResult {
@@ -18,29 +18,18 @@ export interface GitResult {
   code: number;
 }
 
-/**
- * Environment for every git call: no prompts, no pager, no lazy fetches of missing objects in a
- * partial clone (one network round trip per blob is never what a scanner wants).
- */
-export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...extra,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_PAGER: 'cat',
-    GIT_NO_LAZY_FETCH: '1',
-    LC_ALL: 'C',
-  };
+/** The error for a failed git call: the ownership refusal by name, else git's first line. */
+export function gitFailure(args: string[], stderr: string, code: number): GitError | GitOwnershipError {
+  const owned = ownershipError(stderr);
+  if (owned) return owned;
+  const first = stderr.split('\n').find((line) => line.trim()) ?? `exit code ${code}`;
+  return new GitError(`git ${args[0]} failed: ${first.replace(/^(fatal|error): /, '')}`);
 }
 
-/** Run git and collect its output. Throws GitError on a failing exit code. */
+/** Run git (through the safe runner) and collect its output. Throws GitError on a failing exit code. */
 export function runGit(args: string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-c', 'core.quotePath=false', ...args], {
-      cwd: options.cwd,
-      env: gitEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnGit(args, options);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -51,8 +40,7 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
       const stderr = Buffer.concat(err).toString('utf8');
       const status = code ?? 1;
       if (status !== 0 && !(options.okCodes ?? []).includes(status)) {
-        const first = stderr.split('\n').find((line) => line.trim()) ?? `exit code ${status}`;
-        reject(new GitError(`git ${args[0]} failed: ${first.replace(/^fatal: /, '')}`));
+        reject(gitFailure(args, stderr, status));
         return;
       }
       resolve({ stdout: Buffer.concat(out), stderr, code: status });
@@ -79,7 +67,9 @@ export async function findWorkTree(cwd: string): Promise<string | undefined> {
     const result = await runGit(['rev-parse', '--show-toplevel'], { cwd });
     const top = result.stdout.toString('utf8').trim();
     return top || undefined;
-  } catch {
+  } catch (error) {
+    // Not a repository is an answer; a repository git refuses to open is not.
+    if (error instanceof GitOwnershipError) throw error;
     return undefined;
   }
 }
@@ -112,7 +102,8 @@ export async function findGitDir(cwd: string): Promise<string | undefined> {
   try {
     const result = await runGit(['rev-parse', '--absolute-git-dir'], { cwd });
     return result.stdout.toString('utf8').trim() || undefined;
-  } catch {
+  } catch (error) {
+    if (error instanceof GitOwnershipError) throw error;
     return undefined;
   }
 }

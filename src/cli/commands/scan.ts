@@ -25,6 +25,7 @@ interface ScanFlags extends CommonOptions {
   baseline?: string | false;
   reachableOnly?: boolean;
   recurseSubmodules?: boolean;
+  allowMissing?: boolean;
   verify?: boolean;
   onlyActive?: boolean;
   npmPack?: boolean;
@@ -64,6 +65,7 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     .option('--no-baseline', 'report baselined findings too')
     .option('--reachable-only', 'with --history: leave out unreachable objects')
     .option('--recurse-submodules', 'with --history: scan submodules too')
+    .option('--allow-missing', 'with --range: warn, not fail, when blobs of the range are not on this machine')
     .option('--verify', 'check each found key against the Anthropic API (api.anthropic.com only)')
     .option('--only-active', 'with --verify: only keys verified active count towards --fail-on')
     .option('--npm-pack', 'scan exactly the files `npm publish` would ship')
@@ -111,6 +113,7 @@ async function collect(
       baselines: top ? rangeBaselines(top, baselineFile, DEFAULT_BASELINE) : [DEFAULT_BASELINE],
       reachableOnly: flags.reachableOnly,
       recurseSubmodules: flags.recurseSubmodules,
+      allowMissing: flags.allowMissing,
       progress: progressAllowed(ctx, flags.quiet) ? ctx.io.progress : undefined,
     });
   }

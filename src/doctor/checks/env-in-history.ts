@@ -1,5 +1,6 @@
+import { TREELESS_MESSAGE } from '../../scan/history/partial-clone.js';
 import { isSecretEnvFile } from '../../shared/env-files.js';
-import { envFilesAdded, hasCommits } from '../git-facts.js';
+import { type AddedFile, envFilesAdded, hasCommits, isTreeless } from '../git-facts.js';
 import { type Check, NOT_A_REPOSITORY, pass, skip } from '../types.js';
 
 const ID = 'env-in-history';
@@ -11,10 +12,18 @@ export const envInHistory: Check = {
   async run(ctx) {
     if (!ctx.git) return skip(ID, NOT_A_REPOSITORY);
     if (!(await hasCommits(ctx.root))) return pass(ID, 'no commits yet');
-    const [all, onRemotes] = await Promise.all([
-      envFilesAdded(ctx.root, ['--all']),
-      envFilesAdded(ctx.root, ['--remotes']),
-    ]);
+    let all: AddedFile[];
+    let onRemotes: AddedFile[];
+    try {
+      [all, onRemotes] = await Promise.all([
+        envFilesAdded(ctx.root, ['--all']),
+        envFilesAdded(ctx.root, ['--remotes']),
+      ]);
+    } catch (error) {
+      // A tree-less clone cannot show what commits added (and keyguard never fetches): say so.
+      if (await isTreeless(ctx.root)) return skip(ID, TREELESS_MESSAGE);
+      throw error;
+    }
     const added = all.filter((a) => isSecretEnvFile(a.path));
     if (added.length === 0) return pass(ID, 'no env file was ever committed');
     const pushed = new Set(onRemotes.map((a) => `${a.commit}:${a.path}`));

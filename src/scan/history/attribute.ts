@@ -1,5 +1,6 @@
-import { records, streamGit } from './git-stream.js';
-import { type Introduction, IntroductionCollector, LOG_FORMAT, parseLogRecord, RECORD } from './raw-log.js';
+import { StringDecoder } from 'node:string_decoder';
+import { streamGit } from './git-stream.js';
+import { type Introduction, IntroductionCollector, LOG_FORMAT, type LogRecord, RawLogParser } from './raw-log.js';
 
 /**
  * Tree diffs of every commit git walks from `revs`, merges diffed against each parent, exact
@@ -35,9 +36,8 @@ export async function walkIntroductions(
 ): Promise<Introduction[]> {
   const found: Introduction[] = [];
   const collector = new IntroductionCollector((i) => found.push(i), wanted);
-  for await (const text of records(streamGit(logArgs(revs), cwd, stdin), RECORD)) {
-    const record = parseLogRecord(text);
-    if (record) collector.add(record);
+  for await (const records of logRecords(streamGit(logArgs(revs), cwd, stdin))) {
+    for (const record of records) collector.add(record);
   }
   collector.flush();
   return found;
@@ -53,4 +53,13 @@ export function firstByPath(introductions: Introduction[]): Map<string, Introduc
     if (!seen || Date.parse(intro.date) <= Date.parse(seen.date)) paths.set(intro.path, intro);
   }
   return new Map([...byBlob].map(([oid, paths]) => [oid, [...paths.values()]]));
+}
+
+/** `git log --raw -z` chunks → the records each completes (a batch per chunk, not a promise per record). */
+export async function* logRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<LogRecord[]> {
+  const decoder = new StringDecoder('utf8');
+  const parser = new RawLogParser();
+  for await (const chunk of chunks) yield parser.write(decoder.write(chunk));
+  parser.write(decoder.end());
+  yield parser.end();
 }

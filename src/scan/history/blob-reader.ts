@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { gitEnv } from '../../shared/git.js';
+import { spawnGit } from '../../shared/git-runner.js';
 
 /** Receives blobs as they stream out of git: start, any number of chunks, then end or abort. */
 export interface BlobSink {
@@ -34,7 +33,7 @@ export async function readBlobs(cwd: string, oids: string[], sink: BlobSink): Pr
 type Outcome = { done: true } | { done: false; at: number; reason: string };
 
 async function readFrom(cwd: string, oids: string[], from: number, sink: BlobSink): Promise<Outcome> {
-  const child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnGit(['cat-file', '--batch'], { cwd });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');

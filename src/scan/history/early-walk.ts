@@ -1,6 +1,6 @@
-import { logArgs } from './attribute.js';
-import { records, streamGit } from './git-stream.js';
-import { type Introduction, IntroductionCollector, parseLogRecord, RECORD } from './raw-log.js';
+import { logArgs, logRecords } from './attribute.js';
+import { streamGit } from './git-stream.js';
+import { type Introduction, IntroductionCollector } from './raw-log.js';
 
 /** Introductions kept for blobs not yet known to be clean before the early walk gives up. */
 const LIMIT = 200_000;
@@ -53,10 +53,9 @@ export class EarlyWalk {
       (oid) => !this.clean.has(oid),
     );
     try {
-      for await (const text of records(streamGit(logArgs(this.revs), this.cwd), RECORD)) {
+      for await (const records of logRecords(streamGit(logArgs(this.revs), this.cwd))) {
         if (this.stopped) return undefined;
-        const record = parseLogRecord(text);
-        if (record) collector.add(record);
+        for (const record of records) collector.add(record);
         if (kept.length > this.limit) {
           kept = kept.filter((i) => !this.clean.has(i.oid));
           if (kept.length > this.limit / 2) return undefined;

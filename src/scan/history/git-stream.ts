@@ -1,18 +1,14 @@
-import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { GitError } from '../../shared/errors.js';
-import { gitEnv } from '../../shared/git.js';
+import { gitFailure } from '../../shared/git.js';
+import { spawnGit } from '../../shared/git-runner.js';
 
 /**
  * Run git and yield its stdout as it comes, for outputs too large to hold (`git log --raw` over
  * every commit). Throws GitError after the last chunk when git failed.
  */
 export async function* streamGit(args: string[], cwd: string, input?: string): AsyncGenerator<Buffer> {
-  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], {
-    cwd,
-    env: gitEnv(),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnGit(args, { cwd });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
@@ -29,10 +25,7 @@ export async function* streamGit(args: string[], cwd: string, input?: string): A
     if (child.exitCode === null) child.kill();
   }
   const code = await exited;
-  if (code !== 0) {
-    const first = stderr.split('\n').find((line) => line.trim()) ?? `exit code ${code}`;
-    throw new GitError(`git ${args[0]} failed: ${first.replace(/^fatal: /, '')}`);
-  }
+  if (code !== 0) throw gitFailure(args, stderr, code);
 }
 
 /** Split a byte stream into records that start with `separator`, yielding each record's text. */

@@ -26,28 +26,86 @@ export interface LogRecord {
   entries: RawEntry[];
 }
 
-/** Parse one record (text from one `\x01` to the next). */
-export function parseLogRecord(text: string): LogRecord | undefined {
-  const body = text.startsWith(RECORD) ? text.slice(1) : text;
-  const fields = body.split('\0');
-  const [commit, parents, author, date] = (fields[0] ?? '').split(FIELD);
-  if (!commit || date === undefined) return undefined;
-  const entries: RawEntry[] = [];
-  for (let i = 1; i < fields.length; i++) {
-    const meta = fields[i]!.replace(/^\n/, '');
-    if (!meta.startsWith(':')) continue;
-    const [, newMode, , newOid, status] = meta.slice(1).split(' ');
-    const twoPaths = status?.startsWith('R') || status?.startsWith('C');
-    const first = fields[i + 1] ?? '';
-    const entry: RawEntry = { status: status ?? '', newMode: newMode ?? '', newOid: newOid ?? '', path: first };
-    if (twoPaths) {
-      entry.fromPath = first;
-      entry.path = fields[i + 2] ?? '';
+/** A header field `\x01<commit>\x02<parents>\x02<author>\x02<date>`; the author may hold any byte but NUL. */
+function parseHeader(text: string): LogRecord | undefined {
+  const fields = text.slice(1).split(FIELD);
+  if (fields.length < 4) return undefined;
+  const commit = fields[0]!;
+  const parents = fields[1]!;
+  const date = fields.at(-1)!;
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) return undefined;
+  const author = fields.slice(2, -1).join(FIELD);
+  return { commit, parents: parents ? parents.split(' ') : [], author, date: date.trim(), entries: [] };
+}
+
+/**
+ * Turns `git log --raw -z` output into records, one NUL-separated field at a time: a field is a
+ * header (`\x01…`), an entry's `:<meta>` (after a newline when it is the first of a commit), or
+ * one of the one or two paths the meta announced. Paths are taken by count, never by what they
+ * hold, so a file name with a newline, `\x01`, `:` or anything else but NUL cannot be mistaken
+ * for a header or an entry. Feed it text as it streams; it returns the records it completed.
+ */
+export class RawLogParser {
+  private pending = '';
+  private record: LogRecord | undefined;
+  private entry: RawEntry | undefined;
+  /** Paths still owed to `entry`: 2 for renames and copies (from, to), else 1. */
+  private owed = 0;
+  private done: LogRecord[] = [];
+
+  write(text: string): LogRecord[] {
+    const buffer = this.pending + text;
+    let start = 0;
+    for (let nul = buffer.indexOf('\0'); nul !== -1; nul = buffer.indexOf('\0', start)) {
+      this.field(buffer.slice(start, nul));
+      start = nul + 1;
     }
-    entries.push(entry);
-    i += twoPaths ? 2 : 1;
+    this.pending = buffer.slice(start);
+    return this.take();
   }
-  return { commit, parents: parents ? parents.split(' ') : [], author: author ?? '', date: date.trim(), entries };
+
+  end(): LogRecord[] {
+    if (this.pending) this.field(this.pending);
+    this.pending = '';
+    if (this.record) this.done.push(this.record);
+    this.record = undefined;
+    return this.take();
+  }
+
+  private take(): LogRecord[] {
+    const done = this.done;
+    this.done = [];
+    return done;
+  }
+
+  private field(field: string): void {
+    if (this.owed > 0 && this.entry) {
+      if (this.owed === 2) this.entry.fromPath = field;
+      else this.entry.path = field;
+      if (--this.owed === 0) this.record?.entries.push(this.entry);
+      return;
+    }
+    const text = field.startsWith('\n') ? field.slice(1) : field;
+    if (text.startsWith(':')) {
+      const [, newMode, , newOid, status] = text.slice(1).split(' ');
+      this.entry = { status: status ?? '', newMode: newMode ?? '', newOid: newOid ?? '', path: '' };
+      this.owed = status?.startsWith('R') || status?.startsWith('C') ? 2 : 1;
+    } else if (text.startsWith(RECORD)) {
+      if (this.record) this.done.push(this.record);
+      this.record = parseHeader(text);
+    }
+  }
+}
+
+/** Parse all records of a whole output at once (tests, small ranges). */
+export function parseLog(output: string): LogRecord[] {
+  const parser = new RawLogParser();
+  return [...parser.write(output), ...parser.end()];
+}
+
+/** Parse one record (text from one `\x01` header up to the next). */
+export function parseLogRecord(text: string): LogRecord | undefined {
+  return parseLog(text.startsWith(RECORD) ? text : `${RECORD}${text}`)[0];
 }
 
 /** Where a blob first appeared at a path: the commit whose tree diff brought it there. */
@@ -119,10 +177,7 @@ export class IntroductionCollector {
 export function introductionsOf(output: string, wanted?: (oid: string) => boolean): Introduction[] {
   const found: Introduction[] = [];
   const collector = new IntroductionCollector((i) => found.push(i), wanted);
-  for (const part of output.split(RECORD)) {
-    const record = parseLogRecord(part);
-    if (record) collector.add(record);
-  }
+  for (const record of parseLog(output)) collector.add(record);
   collector.flush();
   return found;
 }

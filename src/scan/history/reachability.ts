@@ -1,12 +1,5 @@
-import {
-  hashWorktreeFiles,
-  headTree,
-  indexBlobs,
-  type RepoInfo,
-  reflogOnlyCommits,
-  refsContaining,
-  stashCommits,
-} from './repo.js';
+import { headTree, indexBlobs, type RepoInfo, reflogOnlyCommits, refsContaining, stashCommits } from './repo.js';
+import { hashWorktreeFiles } from './worktree-hash.js';
 
 /** Labels in the order reports list them (DESIGN §2). */
 const ORDER = ['HEAD', 'worktree', 'index', 'branch:', 'tag:', 'remote:', 'stash', 'reflog', 'unreachable'];
@@ -63,8 +56,8 @@ export async function labelsFor(
   if (ctx.index.has(oid)) labels.push('index');
   if (ctx.info.workTree) {
     const candidates = [...new Set([...paths, ...(ctx.head.get(oid) ?? []), ...(ctx.index.get(oid) ?? [])])];
-    const hashes = await hashWorktreeFiles(ctx.info.workTree, candidates);
-    if ([...hashes.values()].includes(oid)) labels.push('worktree');
+    const hashes = await hashWorktreeFiles(ctx.info.workTree, candidates, ctx.info.objectFormat);
+    if ([...hashes.values()].some((ids) => ids.includes(oid))) labels.push('worktree');
   }
   for (const commit of commits) {
     let refs = ctx.refs.get(commit);

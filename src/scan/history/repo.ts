@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../../shared/errors.js';
 import { findGitDir, gitText, runGit, splitNul } from '../../shared/git.js';
 import { streamGit } from './git-stream.js';
+import { PARTIAL_CONFIG, parsePartialConfig, treesMissing } from './partial-clone.js';
+import type { ObjectFormat } from './worktree-hash.js';
 
 /** What kind of repository this is; each fact changes what history scanning can promise. */
 export interface RepoInfo {
@@ -13,8 +13,11 @@ export interface RepoInfo {
   shallow: boolean;
   /** A partial clone: some objects were left on the server on purpose. */
   partial: boolean;
+  /** A partial clone whose commits' trees are missing: history cannot be walked. */
+  treeless: boolean;
   /** False in an empty repository (no commit yet). */
   hasHead: boolean;
+  objectFormat: ObjectFormat;
 }
 
 async function gitOk(args: string[], cwd: string): Promise<string | undefined> {
@@ -28,20 +31,23 @@ async function gitOk(args: string[], cwd: string): Promise<string | undefined> {
 export async function repoInfo(cwd: string): Promise<RepoInfo> {
   const gitDir = await findGitDir(cwd);
   if (!gitDir) throw new InputError(`${cwd} is not a git repository (history scans and trace need one).`);
-  const [bare, shallow, head, workTree, promisor] = await Promise.all([
-    gitOk(['rev-parse', '--is-bare-repository'], cwd),
-    gitOk(['rev-parse', '--is-shallow-repository'], cwd),
+  const [facts, head, workTree, config] = await Promise.all([
+    gitOk(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-object-format'], cwd),
     gitOk(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], cwd),
     gitOk(['rev-parse', '--show-toplevel'], cwd),
-    gitOk(['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'], cwd),
+    gitOk(['config', '--get-regexp', PARTIAL_CONFIG], cwd),
   ]);
+  const [bare, shallow, format] = (facts ?? '').split('\n');
+  const { partial, treeFilter } = parsePartialConfig(config);
   return {
     gitDir,
     workTree: bare === 'true' ? undefined : workTree || undefined,
     bare: bare === 'true',
     shallow: shallow === 'true',
-    partial: Boolean(promisor?.split('\n').some((line) => /partialclone \S|promisor true/i.test(line))),
+    partial,
+    treeless: partial && treeFilter && (await treesMissing(cwd).catch(() => true)),
     hasHead: Boolean(head),
+    objectFormat: format === 'sha256' ? 'sha256' : 'sha1',
   };
 }
 
@@ -120,22 +126,6 @@ export async function unreachableObjects(cwd: string) {
     okCodes: [1, 2, 3, 4, 5, 6, 7, 8],
   });
   return parseFsckUnreachable(stdout.toString('utf8'));
-}
-
-/** Hash the files at `paths` (relative to workTree) the way `git add` would; missing files skipped. */
-export async function hashWorktreeFiles(workTree: string, paths: string[]): Promise<Map<string, string>> {
-  const present = paths.filter((p) => existsSync(join(workTree, p)));
-  const hashes = new Map<string, string>();
-  if (present.length === 0) return hashes;
-  const { stdout } = await runGit(['hash-object', '--stdin-paths'], {
-    cwd: workTree,
-    input: `${present.join('\n')}\n`,
-  });
-  const oids = stdout.toString('utf8').split('\n');
-  present.forEach((path, i) => {
-    if (oids[i]) hashes.set(path, oids[i]!);
-  });
-  return hashes;
 }
 
 /** How many objects the partial clone left on the server (listed without fetching them). */

@@ -1,4 +1,5 @@
 import { join, posix, relative, resolve } from 'node:path';
+import { InputError } from '../../shared/errors.js';
 import type { ContentResult } from '../content.js';
 import { applyBaseline, excluder } from '../filters.js';
 import { attachSecret, type Finding, type ScanResult, secretOf } from '../finding.js';
@@ -6,6 +7,7 @@ import type { ScanOptions } from '../scan.js';
 import { labelledRefs, refsContainingAll } from './containment.js';
 import { EarlyWalk } from './early-walk.js';
 import { type BlobEntry, listLocalBlobs } from './enumerate.js';
+import { treelessError } from './partial-clone.js';
 import { ALL_HISTORY, type Placement, place, rangeIntroductions } from './placement.js';
 import { progressReporter } from './progress.js';
 import { labelsFor, reachabilityContext, refLabel } from './reachability.js';
@@ -17,6 +19,8 @@ export interface HistoryScanOptions extends ScanOptions {
   range?: string;
   reachableOnly?: boolean;
   recurseSubmodules?: boolean;
+  /** With a range: blobs it introduced that are not on this machine are a warning, not an error. */
+  allowMissing?: boolean;
   progress?: (text: string) => void;
   /** With `range`: baseline files (from the top of the repository) whose changes are reported. */
   baselines?: string[];
@@ -30,6 +34,7 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
   const started = performance.now();
   const cwd = options.cwd;
   const info = await repoInfo(cwd);
+  if (info.treeless) throw treelessError();
   const warnings: string[] = [];
   if (info.shallow) warnings.push('this is a shallow clone: commits before the shallow boundary were not scanned.');
 
@@ -44,7 +49,11 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
     // A range is small: read its blobs directly rather than listing the whole store.
     blobs = [...new Set(rangeIntros.map((i) => i.oid))].map((oid) => ({ oid, size: 0 }));
   }
-  if (info.partial) {
+  if (rangeIntros && info.partial) {
+    const local = new Set(blobs.map((b) => b.oid));
+    const absent = new Set(rangeIntros.filter((i) => !local.has(i.oid)).map((i) => i.oid)).size;
+    if (absent) missingInRange(options, warnings, absent, 'are not on this machine (partial clone)');
+  } else if (info.partial) {
     const missing = await countMissingObjects(cwd).catch(() => 0);
     if (missing)
       warnings.push(
@@ -65,7 +74,9 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
     progress.done();
   }
   for (const { oid, reason } of scanned.failed) warnings.push(`object ${oid} could not be read (${reason}); skipped.`);
-  if (scanned.missing.length) warnings.push(`${scanned.missing.length} listed object(s) were missing; skipped.`);
+  if (scanned.missing.length && options.range)
+    missingInRange(options, warnings, scanned.missing.length, 'are missing from the object store');
+  else if (scanned.missing.length) warnings.push(`${scanned.missing.length} listed object(s) were missing; skipped.`);
 
   const walked = scanned.hits.size ? await early?.introductions(scanned.hits) : undefined;
   const placements = scanned.hits.size
@@ -107,6 +118,21 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
       excluded: findings.length - included.length,
     },
   };
+}
+
+/**
+ * A range is what a pull request adds: a blob of it that cannot be read is a hole in the check, so
+ * an error unless the caller said --allow-missing (then a warning, and the scan goes on).
+ */
+function missingInRange(options: HistoryScanOptions, warnings: string[], count: number, why: string): void {
+  const what = `--range ${options.range}: ${count} blob(s) it introduced ${why} and were not scanned`;
+  if (options.allowMissing) {
+    warnings.push(`${what}.`);
+    return;
+  }
+  throw new InputError(
+    `${what} (keyguard never fetches); fetch them (\`git fetch --refetch --no-filter origin\`, or a full clone), or pass --allow-missing.`,
+  );
 }
 
 async function buildFindings(

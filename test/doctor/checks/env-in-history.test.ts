@@ -44,7 +44,7 @@ describe('env-in-history', () => {
   it('parseNameLog reads git log -z --name-only records', () => {
     const a = 'a'.repeat(40);
     const b = 'b'.repeat(40);
-    expect(parseNameLog(`\x01${a}\0\n.env\0x/.env.prod\0\x01${b}\0\nprod.env\0`)).toEqual([
+    expect(parseNameLog(`\0\x01${a}\0\n.env\0x/.env.prod\0\0\x01${b}\0\nprod.env\0`)).toEqual([
       { commit: a, path: '.env' },
       { commit: a, path: 'x/.env.prod' },
       { commit: b, path: 'prod.env' },

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InputError, UsageError } from '../shared/errors.js';
 import { type Command, Option } from './commander.js';
 import type { CommandContext } from './io.js';
+import { present } from './present.js';
 
 /** Flags every reporting command shares (DESIGN §1). */
 export interface CommonOptions {
@@ -29,8 +30,10 @@ export async function emitReport(ctx: CommandContext, text: string, output: stri
     return;
   }
   const file = resolve(ctx.io.cwd, output);
+  // A report file passes the same door as stdout (run() scrubs that one).
+  const shown = present(text, { revealSecrets: ctx.secretsRevealed() });
   try {
-    await writeFile(file, text, 'utf8');
+    await writeFile(file, shown, 'utf8');
   } catch (error) {
     throw new InputError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code}).`);
   }

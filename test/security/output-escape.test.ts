@@ -148,3 +148,24 @@ describe('trace --format markdown shows names as text', () => {
     }
   });
 });
+
+describe('files a repository commits for keyguard are shown escaped', () => {
+  it('baseline prune: a stale entry with a hostile path and a key for a hint', async () => {
+    const key = makeKey();
+    const entry = { fingerprint: 'f'.repeat(64), rule: 'anthropic-api-key', path: HOSTILE, hint: key };
+    const dir = gitdir({ '.keyguard-baseline.json': JSON.stringify({ version: 1, entries: [entry] }), 'a.txt': 'a\n' });
+    const result = await cli(['baseline', 'prune'], { cwd: dir });
+    expect(result.stdout).toContain('removed');
+    expectInert(result.stdout);
+    expect(result.stdout).not.toContain(key);
+  });
+
+  it('progress: only keyguard’s own clear-line prefix reaches the terminal', async () => {
+    const { dir } = hostileRepo();
+    const drawn: string[] = [];
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.CI;
+    await cli(['scan', '--history'], { cwd: dir, env, stderrIsTTY: true, progress: (text) => drawn.push(text) });
+    for (const text of drawn) expect(text.replace(/^\r\u001b\[2K/, '')).not.toMatch(ACTIVE);
+  });
+});

@@ -163,9 +163,10 @@ describe('files a repository commits for keyguard are shown escaped', () => {
   it('progress: only keyguard’s own clear-line prefix reaches the terminal', async () => {
     const { dir } = hostileRepo();
     const drawn: string[] = [];
-    const env = { ...process.env, NO_COLOR: '1' };
-    delete env.CI;
+    // Progress is drawn only on a terminal outside CI.
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CI: undefined };
     await cli(['scan', '--history'], { cwd: dir, env, stderrIsTTY: true, progress: (text) => drawn.push(text) });
+    expect(drawn.length).toBeGreaterThan(0);
     for (const text of drawn) expect(text.replace(/^\r\u001b\[2K/, '')).not.toMatch(ACTIVE);
   });
 });

@@ -1,3 +1,4 @@
+import { escapeTerminal as e } from '../shared/escape.js';
 import type { KeyCheck } from './check-key.js';
 
 export interface CheckPalette {
@@ -15,12 +16,12 @@ export function formatCheckJson(check: KeyCheck): string {
 }
 
 function sourceLine(check: KeyCheck): string {
-  if (!check.found) return `${check.variable}: not set`;
-  const from = check.source === 'environment' ? 'the environment' : check.file;
-  let line = `${check.variable}: from ${from}`;
+  if (!check.found) return `${e(check.variable)}: not set`;
+  const from = check.source === 'environment' ? 'the environment' : e(check.file ?? '');
+  let line = `${e(check.variable)}: from ${from}`;
   if (check.shadowed) {
     const how = check.shadowed.same ? 'to the same key' : 'to a different value';
-    line += ` (${check.shadowed.file} also sets it, ${how}; the environment wins, as with dotenv)`;
+    line += ` (${e(check.shadowed.file)} also sets it, ${how}; the environment wins, as with dotenv)`;
   }
   return line;
 }
@@ -36,7 +37,7 @@ export function formatCheckText(check: KeyCheck, color: CheckPalette = plain): s
     out.push(`${c.green('✔')} well-formed ${KIND_NAMES[check.kind ?? ''] ?? 'key'}`);
   } else {
     for (const problem of check.problems)
-      out.push(`${c.red('✖')} ${check.found ? 'the value' : check.variable} ${problem.message}`);
+      out.push(`${c.red('✖')} ${check.found ? 'the value' : e(check.variable)} ${e(problem.message)}`);
     if (check.keyInsideLooksRight) out.push(c.dim('  the key inside looks right: fix how it was pasted'));
   }
   if (check.live) {
@@ -46,7 +47,7 @@ export function formatCheckText(check: KeyCheck, color: CheckPalette = plain): s
     const extra = [check.live.httpStatus ? `HTTP ${check.live.httpStatus}` : '', check.live.requestId ?? '']
       .filter(Boolean)
       .join(', ');
-    out.push(`${mark} live: ${status} · ${detail}${extra ? c.dim(` · ${extra}`) : ''}`);
+    out.push(`${mark} live: ${status} · ${e(detail)}${extra ? c.dim(` · ${e(extra)}`) : ''}`);
   }
   return `${out.join('\n')}\n`;
 }

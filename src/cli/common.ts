@@ -4,6 +4,7 @@ import { RepoFileError, writeRepoFile } from '../shared/repo-files.js';
 import { type Command, Option } from './commander.js';
 import { TRUST_CONFIG_HELP } from './config.js';
 import type { CommandContext } from './io.js';
+import { present } from './present.js';
 
 /** Flags every reporting command shares (DESIGN §1). */
 export interface CommonOptions {
@@ -40,9 +41,11 @@ export async function emitReport(
     return;
   }
   const file = resolve(ctx.io.cwd, output);
+  // A report file passes the same door as stdout (run() scrubs that one).
+  const shown = present(text, { revealSecrets: ctx.secretsRevealed() });
   try {
     // Named on the command line, so it may lie outside the current folder, but never through a link.
-    await writeRepoFile(file, text, {
+    await writeRepoFile(file, shown, {
       root: ctx.io.cwd,
       shown: output,
       named: true,

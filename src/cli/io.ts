@@ -34,6 +34,12 @@ export interface CommandContext {
   setExitCode: (code: number) => void;
   /** Colours for stdout (off unless stdout is a TTY, and off with NO_COLOR or --no-color). */
   color: () => Palette;
+  /**
+   * The user asked to see whole keys in this report (`--show-secrets`). Until a command calls this,
+   * stdout and report files are scrubbed; stderr always is.
+   */
+  revealSecrets: () => void;
+  secretsRevealed: () => boolean;
 }
 
 const ansi = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
@@ -48,6 +54,11 @@ const COLORS: Palette = {
   bold: ansi(1, 22),
 };
 const PLAIN: Palette = { red: String, green: String, yellow: String, cyan: String, dim: String, bold: String };
+
+/** True when the palette draws ANSI colours (the output net keeps those sequences). */
+export function isColored(palette: Palette): boolean {
+  return palette === COLORS;
+}
 
 export function colorFor(io: CliIO, argv: string[]): Palette {
   // An explicit "no" (--no-color, NO_COLOR) always wins; FORCE_COLOR only overrides the terminal check.

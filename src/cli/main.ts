@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { CliIO } from './io.js';
+import { errorLine } from './present.js';
 import { run } from './program.js';
 
 /**
@@ -10,7 +11,7 @@ export async function main(): Promise<void> {
   let finished = false;
   const fail = (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`keyguard: unexpected error: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`keyguard: unexpected error: ${errorLine(message.split('\n')[0]!)}\n`);
     if (process.env.KEYGUARD_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     // A late crash must not turn a finished run's exit code into a success, nor hide exit 2.
     if (!finished || !process.exitCode) process.exitCode = 2;

@@ -12,7 +12,8 @@ import { registerRevoke } from './commands/revoke.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerScan } from './commands/scan.js';
 import { registerTrace } from './commands/trace.js';
-import { type CliIO, type CliResult, type CommandContext, colorFor } from './io.js';
+import { type CliIO, type CliResult, type CommandContext, colorFor, isColored } from './io.js';
+import { errorLine, present, safeProgress } from './present.js';
 
 /** Every command, in the order `--help` lists them. Each file registers one command and its options. */
 const COMMANDS = [
@@ -40,7 +41,14 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({
       writeOut: (text) => ctx.out(text),
       writeErr: (text) => ctx.err(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'keyguard: ')),
+      // Commander quotes argv back ("unknown option 'x'"): one line, escaped and masked like any error.
+      outputError: (text, write) => {
+        const lines = text
+          .trimEnd()
+          .replace(/^error: /, 'keyguard: ')
+          .split('\n');
+        write(`${lines.map(errorLine).join('\n')}\n`);
+      },
     });
   for (const register of COMMANDS) register(program, ctx);
   // Every subcommand reports usage errors through the program's own output and exit override.
@@ -57,8 +65,9 @@ export async function run(argv: string[], io: CliIO): Promise<CliResult> {
   let stderr = '';
   let exitCode = 0;
   let color: ReturnType<typeof colorFor> | undefined;
+  let reveal = false;
   const ctx: CommandContext = {
-    io,
+    io: io.progress ? { ...io, progress: safeProgress(io.progress) } : io,
     out: (text) => {
       stdout += text;
     },
@@ -72,6 +81,10 @@ export async function run(argv: string[], io: CliIO): Promise<CliResult> {
       color ??= colorFor(io, argv);
       return color;
     },
+    revealSecrets: () => {
+      reveal = true;
+    },
+    secretsRevealed: () => reveal,
   };
   try {
     await buildProgram(ctx).parseAsync(argv, { from: 'user' });
@@ -80,16 +93,23 @@ export async function run(argv: string[], io: CliIO): Promise<CliResult> {
       const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       exitCode = ok ? 0 : 2;
     } else if (isKeyguardError(error)) {
-      stderr += `keyguard: ${error.message}\n`;
-      for (const line of error.details) stderr += `  ${line}\n`;
+      stderr += `keyguard: ${errorLine(error.message)}\n`;
+      for (const line of error.details) stderr += `  ${errorLine(line)}\n`;
       exitCode = error.exitCode;
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      stderr += `keyguard: unexpected error: ${message.split('\n')[0]}\n`;
+      stderr += `keyguard: unexpected error: ${errorLine(message.split('\n')[0]!)}\n`;
       if (io.env.KEYGUARD_DEBUG === '1' && error instanceof Error && error.stack) stderr += `${error.stack}\n`;
       else stderr += '  (set KEYGUARD_DEBUG=1 for details)\n';
       exitCode = 2;
     }
   }
-  return { exitCode, stdout, stderr };
+  // The boundary: whatever a command wrote, keys are masked (stdout keeps them only for
+  // --show-secrets) and smuggled control characters are escaped, keyguard's own colours kept.
+  const keepColor = color !== undefined && isColored(color);
+  return {
+    exitCode,
+    stdout: present(stdout, { revealSecrets: reveal, keepColor }),
+    stderr: present(stderr, { keepColor }),
+  };
 }

@@ -1,3 +1,4 @@
+import { escapeTerminal as e } from '../shared/escape.js';
 import type { DoctorReport } from './runner.js';
 import type { CheckStatus } from './types.js';
 
@@ -26,12 +27,13 @@ export function formatDoctorText(report: DoctorReport, color: DoctorPalette = pl
   const out: string[] = [];
   for (const result of report.checks) {
     const mark = paint[result.status](MARK[result.status]);
-    const message = result.status === 'skip' ? c.dim(`skipped: ${result.message}`) : result.message;
+    // Messages and fixes quote paths the repository names: one line each, control characters escaped.
+    const message = result.status === 'skip' ? c.dim(`skipped: ${e(result.message)}`) : e(result.message);
     out.push(`${mark} ${result.id.padEnd(width)}  ${message}`);
     for (const change of report.fixed[result.id] ?? [])
-      out.push(`  ${' '.repeat(width)}  ${c.green(`fixed: ${change}`)}`);
+      out.push(`  ${' '.repeat(width)}  ${c.green(`fixed: ${e(change)}`)}`);
     if (result.fix && (result.status === 'warn' || result.status === 'fail')) {
-      out.push(`  ${' '.repeat(width)}  ${c.dim(`fix: ${result.fix}`)}`);
+      out.push(`  ${' '.repeat(width)}  ${c.dim(`fix: ${e(result.fix)}`)}`);
     }
   }
   const count = (status: CheckStatus) => report.checks.filter((r) => r.status === status).length;

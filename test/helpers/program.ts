@@ -11,6 +11,8 @@ export function programTree(): Command {
     color: () => {
       throw new Error('not used');
     },
+    revealSecrets: () => {},
+    secretsRevealed: () => false,
   });
 }
 

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/loader.js';
 import { InputError, UsageError } from '../../shared/errors.js';
+import { escapeTerminal as e } from '../../shared/escape.js';
 import { type Command, Option } from '../commander.js';
 import type { CommandContext } from '../io.js';
 
@@ -71,11 +72,11 @@ async function runVerify(ctx: CommandContext, file: string | undefined, flags: {
   }
   const check = verifyChain(text);
   if (!check.ok) {
-    ctx.out(`${file ?? path}: chain broken at line ${check.firstBad!.line}: ${check.firstBad!.reason}.\n`);
+    ctx.out(`${e(file ?? path)}: chain broken at line ${check.firstBad!.line}: ${e(check.firstBad!.reason)}.\n`);
     ctx.out(`  ${check.events} event(s) before it verify; nothing after it can be trusted.\n`);
     return 1;
   }
-  ctx.out(`${file ?? path}: ${check.events} event(s), chain intact (head ${check.lastHash.slice(0, 16)}…).\n`);
+  ctx.out(`${e(file ?? path)}: ${check.events} event(s), chain intact (head ${check.lastHash.slice(0, 16)}…).\n`);
   return 0;
 }
 
@@ -106,22 +107,24 @@ async function runList(ctx: CommandContext, flags: ListFlags): Promise<void> {
     return;
   }
   if (events.length === 0) {
-    ctx.out('no audit events' + (flags.env || flags.since ? ' match' : ` in ${path}`) + '.\n');
+    ctx.out('no audit events' + (flags.env || flags.since ? ' match' : ` in ${e(path)}`) + '.\n');
     return;
   }
-  for (const e of events) {
-    const key = e.action === 'KeyDeactivated' || e.action === 'OldKeyDeactivated' ? e.oldKey : (e.newKey ?? e.oldKey);
+  // An audit log can be committed to the repository being inspected: every field is shown escaped.
+  for (const ev of events) {
+    const key =
+      ev.action === 'KeyDeactivated' || ev.action === 'OldKeyDeactivated' ? ev.oldKey : (ev.newKey ?? ev.oldKey);
     const parts = [
-      String(e.seq).padStart(4),
-      e.time.replace(/\.\d+Z$/, 'Z'),
-      (e.environment ?? '-').padEnd(8),
-      e.action.padEnd(18),
-      e.outcome === 'success' ? 'ok  ' : 'FAIL',
+      String(ev.seq).padStart(4),
+      String(ev.time).replace(/\.\d+Z$/, 'Z'),
+      (ev.environment ?? '-').padEnd(8),
+      String(ev.action).padEnd(18),
+      ev.outcome === 'success' ? 'ok  ' : 'FAIL',
       (key?.hint ?? '-').padEnd(23),
       (key?.apiKeyId ?? '-').padEnd(21),
-      e.actor.user ?? '',
+      ev.actor.user ?? '',
     ];
-    ctx.out(`${parts.join('  ').trimEnd()}\n`);
-    if (e.error) ctx.out(`        ${e.error.code}: ${e.error.message}\n`);
+    ctx.out(`${e(parts.join('  ').trimEnd())}\n`);
+    if (ev.error) ctx.out(`        ${e(`${ev.error.code}: ${ev.error.message}`)}\n`);
   }
 }

@@ -8,6 +8,7 @@ import {
   readBaseline,
   writeBaseline,
 } from '../../scan/baseline.js';
+import { escapeTerminal as e } from '../../shared/escape.js';
 import type { CommandContext } from '../io.js';
 
 interface BaselineFlags {
@@ -46,7 +47,7 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
       await writeBaseline(file, next, place);
       const added = next.entries.length - previous.entries.length;
       ctx.out(
-        `${shown}: ${next.entries.length} fingerprint(s) (${added} new) from ${result.findings.length} finding(s)\n`,
+        `${e(shown)}: ${next.entries.length} fingerprint(s) (${added} new) from ${result.findings.length} finding(s)\n`,
       );
     },
   );
@@ -62,11 +63,12 @@ export function registerBaseline(program: Command, ctx: CommandContext): void {
       await writeBaseline(file, kept, place);
       for (const entry of removed) {
         ctx.out(
-          `removed ${entry.hint} (${entry.rule}, fingerprint ${entry.fingerprint.slice(0, 12)}, was in ${entry.path})\n`,
+          // The entries come from a committed file: shown escaped.
+          `removed ${e(`${entry.hint} (${entry.rule}, fingerprint ${entry.fingerprint.slice(0, 12)}, was in ${entry.path})`)}\n`,
         );
       }
       ctx.out(
-        `${shown}: ${removed.length} stale entr${removed.length === 1 ? 'y' : 'ies'} removed, ${kept.entries.length} kept\n`,
+        `${e(shown)}: ${removed.length} stale entr${removed.length === 1 ? 'y' : 'ies'} removed, ${kept.entries.length} kept\n`,
       );
     },
   );

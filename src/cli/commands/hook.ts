@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { HookChange } from '../../hook/types.js';
+import { escapeTerminal as e } from '../../shared/escape.js';
 import { type Command, Option } from '../commander.js';
 import type { CommandContext } from '../io.js';
 
@@ -22,7 +23,8 @@ const MANAGER_OPTION = () =>
   new Option('-m, --manager <manager>', 'hook manager').choices(['auto', 'git', 'husky', 'lefthook', 'pre-commit']);
 
 function describe(ctx: CommandContext, change: HookChange, verb: 'installed' | 'uninstalled'): string {
-  const where = relative(ctx.io.cwd, change.path) || change.path;
+  // The hook's path can come from the repository's core.hooksPath: shown escaped.
+  const where = e(relative(ctx.io.cwd, change.path) || change.path);
   if (!change.changed) {
     return verb === 'installed'
       ? `keyguard hook already installed (${change.manager}: ${where})\n`
@@ -32,7 +34,7 @@ function describe(ctx: CommandContext, change: HookChange, verb: 'installed' | '
     chained: ' (the existing hook was kept and runs first)',
     restored: ' (the previous hook is back in place)',
   };
-  const note = change.note ? (notes[change.note] ?? `; ${change.note}`) : '';
+  const note = change.note ? (notes[change.note] ?? `; ${e(change.note)}`) : '';
   return `keyguard hook ${verb} (${change.manager}: ${where})${note}\n`;
 }
 

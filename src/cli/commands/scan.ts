@@ -175,6 +175,7 @@ export async function runScan(ctx: CommandContext, paths: string[], flags: ScanF
   const format = flags.format as Format;
   const palette = ctx.color();
   const { REPORTERS } = await import('../../scan/report/index.js');
+  if (flags.showSecrets) ctx.revealSecrets();
   const report = REPORTERS[format]({
     ...result,
     secrets: flags.showSecrets ? secretOf : undefined,

@@ -1,3 +1,4 @@
+import { markdownCode as code, escapeTerminal as e, escapeMarkdown as md } from '../../shared/escape.js';
 import { TOOL } from '../../shared/version.js';
 import type { Finding } from '../finding.js';
 import type { Trace } from './trace.js';
@@ -11,7 +12,7 @@ const short = (commit: string | null) => (commit ? commit.slice(0, 12) : '—');
 function where(trace: Trace): string[] {
   const labels = trace.reachability;
   const lines: string[] = [];
-  const pick = (prefix: string) => labels.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  const pick = (prefix: string) => labels.filter((l) => l.startsWith(prefix)).map((l) => e(l.slice(prefix.length)));
   lines.push(`still in HEAD: ${labels.includes('HEAD') ? 'yes' : 'no'}`);
   lines.push(`in the working tree: ${labels.includes('worktree') ? 'yes' : 'no'}`);
   const remotes = pick('remote:');
@@ -38,19 +39,19 @@ export function formatTraceText(trace: Trace): string {
     `Key ${trace.hint} (${trace.rule}) · fingerprint ${trace.fingerprint}`,
     `found in ${trace.locations.length} place(s)`,
     trace.firstExposure
-      ? `first exposure: ${trace.firstExposure.date} in ${short(trace.firstExposure.commit)} (${trace.firstExposure.path}) by ${trace.firstExposure.author}`
+      ? `first exposure: ${trace.firstExposure.date} in ${short(trace.firstExposure.commit)} (${e(trace.firstExposure.path)}) by ${e(trace.firstExposure.author ?? 'unknown')}`
       : 'first exposure: not in any commit',
     `exposure window: ${window(trace)}`,
     ...where(trace),
     '',
   ];
   for (const f of trace.locations) {
-    out.push(`${f.path}:${f.line}:${f.column}`);
+    out.push(`${e(f.path)}:${f.line}:${f.column}`);
     out.push(
-      `  commit ${short(f.commit)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${day(f.date)}` : ''} · ${f.reachability.join(', ') || '—'}`,
+      `  commit ${short(f.commit)}${f.author ? ` by ${e(f.author)}` : ''}${f.date ? ` on ${day(f.date)}` : ''} · ${e(f.reachability.join(', ')) || '—'}`,
     );
   }
-  for (const w of trace.warnings) out.push(`warning: ${w}`);
+  for (const w of trace.warnings) out.push(`warning: ${e(w)}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -83,7 +84,8 @@ export function formatTraceJson(trace: Trace): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/** Repository text in a markdown cell or list item: shown as text (no HTML, link, emphasis or cell break). */
+const cell = md;
 
 /** An incident report to paste into a ticket: summary, locations, response checklist. */
 export function formatTraceMarkdown(trace: Trace, now = new Date()): string {
@@ -102,9 +104,9 @@ export function formatTraceMarkdown(trace: Trace, now = new Date()): string {
     `|---|---|`,
     `| Key | \`${trace.hint}\` (${trace.rule}) |`,
     `| Fingerprint (SHA-256) | \`${trace.fingerprint}\` |`,
-    `| First exposure | ${first ? `${first.date}, commit \`${short(first.commit)}\` (\`${cell(first.path)}\`) by ${cell(first.author ?? 'unknown')}` : 'not in any commit'} |`,
+    `| First exposure | ${first ? `${first.date}, commit \`${short(first.commit)}\` (${code(first.path)}) by ${cell(first.author ?? 'unknown')}` : 'not in any commit'} |`,
     `| Exposure window | ${window(trace)} |`,
-    `| Pushed | ${trace.pushed ? `**yes**: ${trace.reachability.filter((l) => l.startsWith('remote:')).join(', ')}` : 'no remote-tracking ref holds it (check other clones and CI caches)'} |`,
+    `| Pushed | ${trace.pushed ? `**yes**: ${cell(trace.reachability.filter((l) => l.startsWith('remote:')).join(', '))}` : 'no remote-tracking ref holds it (check other clones and CI caches)'} |`,
     `| Still in HEAD / working tree | ${trace.reachability.includes('HEAD') ? 'yes' : 'no'} / ${trace.reachability.includes('worktree') ? 'yes' : 'no'} |`,
     `| Traced | ${now.toISOString()}, ${trace.scanned.blobs} blobs |`,
     '',
@@ -115,7 +117,7 @@ export function formatTraceMarkdown(trace: Trace, now = new Date()): string {
   );
   for (const f of trace.locations) {
     out.push(
-      `| \`${cell(f.path)}\` | ${f.line} | ${f.commit ? `\`${short(f.commit)}\`` : '—'} | ${cell(f.author ?? '—')} | ${day(f.date)} | ${f.reachability.join(', ') || '—'} |`,
+      `| ${code(f.path)} | ${f.line} | ${f.commit ? `\`${short(f.commit)}\`` : '—'} | ${cell(f.author ?? '—')} | ${day(f.date)} | ${cell(f.reachability.join(', ')) || '—'} |`,
     );
   }
   out.push(
@@ -131,7 +133,7 @@ export function formatTraceMarkdown(trace: Trace, now = new Date()): string {
       : '- [ ] Rewrite history only because it was never pushed (e.g. `git filter-repo`), then expire the reflog and gc.',
     '- [ ] Record the incident: this report, the revocation time and who did it.',
   );
-  if (trace.warnings.length) out.push('', '## Notes', '', ...trace.warnings.map((w) => `- ${w}`));
+  if (trace.warnings.length) out.push('', '## Notes', '', ...trace.warnings.map((w) => `- ${cell(w)}`));
   return `${out.join('\n')}\n`;
 }
 

@@ -1,8 +1,13 @@
 import { ruleById } from '../../key/rules.js';
+import { neutraliseOutput } from '../../shared/escape.js';
 import { leftOut, type ReportInput } from './report.js';
 
-/** Workflow-command escaping: data escapes %, CR, LF; property values also `:` and `,`. */
-const escapeData = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+/**
+ * Workflow-command escaping: data escapes %, CR, LF; property values also `:` and `,`. Other control
+ * characters (ESC, C1, bidi) are shown escaped, as in every human-facing format.
+ */
+const escapeData = (s: string) =>
+  neutraliseOutput(s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A'), false);
 const escapeProperty = (s: string) => escapeData(s).replaceAll(':', '%3A').replaceAll(',', '%2C');
 
 /** GitHub Actions annotations, one `::error` (or `::warning`) line a finding, and a notice summary. */

@@ -1,4 +1,5 @@
 import { SEVERITIES } from '../../key/severity.js';
+import { escapeTerminal as e } from '../../shared/escape.js';
 import type { Finding } from '../finding.js';
 import { leftOut, type Palette, plain, type ReportInput } from './report.js';
 
@@ -26,15 +27,16 @@ function detailLines(finding: Finding, c: Palette): string[] {
   const lines: string[] = [];
   const notes = [`fingerprint ${finding.fingerprint.slice(0, 12)}`];
   if (finding.encoding) notes.push(`${finding.encoding}-encoded`);
-  if (finding.verification) notes.push(`verification: ${finding.verification.status} (${finding.verification.detail})`);
+  if (finding.verification)
+    notes.push(`verification: ${finding.verification.status} (${e(finding.verification.detail)})`);
   lines.push(notes.join(' · '));
   if (finding.commit) {
-    const who = finding.author ? ` by ${finding.author}` : '';
+    const who = finding.author ? ` by ${e(finding.author)}` : '';
     const when = finding.date ? ` on ${finding.date.slice(0, 10)}` : '';
     lines.push(`commit ${finding.commit.slice(0, 12)}${who}${when}`);
   }
   if (finding.reachability.length && !(finding.reachability.length === 1 && finding.reachability[0] === 'worktree')) {
-    lines.push(`reachable from ${finding.reachability.join(', ')}`);
+    lines.push(`reachable from ${e(finding.reachability.join(', '))}`);
   }
   return lines.map((line) => c.dim(line));
 }
@@ -46,7 +48,7 @@ export function formatText(input: ReportInput): string {
   const byPath = new Map<string, Finding[]>();
   for (const finding of input.findings) byPath.set(finding.path, [...(byPath.get(finding.path) ?? []), finding]);
   for (const [path, findings] of byPath) {
-    out.push(c.bold(c.cyan(path)));
+    out.push(c.bold(c.cyan(e(path))));
     for (const f of findings) {
       const where = `${f.line}:${f.column}`.padEnd(9);
       const key = input.secrets?.(f) ?? f.hint;
@@ -55,7 +57,7 @@ export function formatText(input: ReportInput): string {
     }
     out.push('');
   }
-  for (const warning of input.warnings ?? []) out.push(c.yellow(`warning: ${warning}`));
+  for (const warning of input.warnings ?? []) out.push(c.yellow(`warning: ${e(warning)}`));
   const s = input.summary;
   const scanned = `scanned ${plural(s.files, 'file')} (${formatBytes(s.bytes)}) in ${s.durationMs} ms`;
   const extras = leftOut(s);

@@ -17,7 +17,7 @@ import {
   PartialBase,
   parseObjectHeader,
 } from '../../../src/scan/history/pack/format.js';
-import { markerNear } from '../../../src/scan/history/pack/task.js';
+import { markerNear } from '../../../src/scan/history/pack/marker-near.js';
 import { hasMarker } from '../../../src/scan/history/prefilter.js';
 import { GIT_ENV, git, gitdir, writeFiles } from '../../helpers/git.js';
 

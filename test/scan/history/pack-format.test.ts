@@ -5,16 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { encodedMarkers } from '../../../src/scan/detect/decoders.js';
 import { seededRandom } from '../../../src/scan/detect/keygen.js';
 import { PREFIX } from '../../../src/scan/detect/matcher.js';
+import { applyDelta, copiedRanges, deltaResultSize } from '../../../src/scan/history/pack/delta-format.js';
+import { DeltaStream, PartialBase } from '../../../src/scan/history/pack/delta-stream.js';
 import {
-  applyDelta,
-  copiedRanges,
-  DeltaStream,
-  deltaResultSize,
   OBJ_OFS_DELTA,
   OBJ_REF_DELTA,
   PackFormatError,
   PackIndex,
-  PartialBase,
   parseObjectHeader,
 } from '../../../src/scan/history/pack/format.js';
 import { markerNear } from '../../../src/scan/history/pack/marker-near.js';

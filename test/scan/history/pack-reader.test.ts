@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyDelta, deltaResultSize, PackFormatError } from '../../../src/scan/history/pack/format.js';
+import { applyDelta, deltaResultSize } from '../../../src/scan/history/pack/delta-format.js';
+import { PackFormatError } from '../../../src/scan/history/pack/format.js';
 import { PackReader, TooLarge } from '../../../src/scan/history/pack/pack-reader.js';
 import { blobOf, editedVersions, packedRepo, packedTask } from './pack-fixtures.js';
 

@@ -1,7 +1,8 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createInflate, inflateSync } from 'node:zlib';
-import { deltaResultSize, type ObjectHeader, PackFormatError, parseObjectHeader } from './format.js';
+import { deltaResultSize } from './delta-format.js';
+import { type ObjectHeader, PackFormatError, parseObjectHeader } from './format.js';
 
 /** Streamed objects are read, inflated and scanned in pieces of this size. */
 export const STREAM_PIECE = 1024 * 1024;

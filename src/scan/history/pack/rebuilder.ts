@@ -1,6 +1,8 @@
 import type { DeltaCache } from './delta-cache.js';
 import { walkChain } from './delta-chain.js';
-import { applyDelta, copiedRanges, DeltaStream, deltaResultSize, PackFormatError, PartialBase } from './format.js';
+import { applyDelta, copiedRanges, deltaResultSize } from './delta-format.js';
+import { DeltaStream, PartialBase } from './delta-stream.js';
+import { PackFormatError } from './format.js';
 import { type PackReader, STREAM_PIECE, TooLarge } from './pack-reader.js';
 
 /** What a delta added to its base: [start, end) pairs in the result (see applyDelta). */

@@ -1,3 +1,5 @@
+import { BYTE_FREQUENCY } from './byte-rarity.js';
+
 /**
  * A literal to find in raw bytes, searched through its rarest part. Buffer#indexOf runs at memchr
  * speed when the first byte of the pattern is rare and falls back to a much slower Horspool loop when
@@ -5,14 +7,6 @@
  * that starts at the pattern's rarest byte (`-ant-`), then checking the whole literal at each hit,
  * finds exactly the same matches several times faster.
  */
-
-/**
- * Bytes from rarest to commonest in source code and text (measured over a few hundred MB of npm
- * packages, C headers and documentation). Bytes not listed count as common.
- */
-const RARITY = '%Z+JQ7zqW8Y6V4Hj935XK\\UF2G1DwxM0-BvPkLNRbOyTIg/ESmfhCupdlc_Aaoris nte';
-const RANK = new Uint8Array(256).fill(255);
-for (let i = 0; i < RARITY.length; i++) RANK[RARITY.charCodeAt(i)] = i;
 
 /** Shortest part searched for: shorter anchors would stop too often on unrelated text. */
 const MIN_ANCHOR = 4;
@@ -27,7 +21,7 @@ export class Needle {
     this.literal = typeof literal === 'string' ? Buffer.from(literal, 'latin1') : literal;
     let best = 0;
     for (let i = 1; i + MIN_ANCHOR <= this.literal.length; i++) {
-      if (RANK[this.literal[i]!]! < RANK[this.literal[best]!]!) best = i;
+      if (BYTE_FREQUENCY[this.literal[i]!]! < BYTE_FREQUENCY[this.literal[best]!]!) best = i;
     }
     this.offset = best;
     this.anchor = this.literal.subarray(best);

@@ -1,3 +1,4 @@
+import { BYTE_FREQUENCY } from '../../key/byte-rarity.js';
 import { MARKER_SEARCH_WASM } from './marker-search-wasm.js';
 import { hasMarkerScalar, MARKERS, MAX_MARKER } from './markers.js';
 
@@ -30,15 +31,12 @@ const ARENA_SIZE = 17 * 1024 * 1024;
 const PAGE = 65536;
 
 /**
- * Bytes from commonest to rarest in source code and text (measured over npm packages, C headers and
- * documentation); frequency falls roughly 6% a rank. Used only to choose windows and buckets that
- * make few false candidates: any choice finds every marker.
+ * How common each byte is (byte-rarity.ts), used only to choose windows and buckets that make few
+ * false candidates: any choice finds every marker.
  */
-const COMMONEST =
-  ' etsniroa_cl\ndpuShfm*E()/g,T.OCyNIRkALPb">0v<;x=1:w-DM#F\tU2BXG5{}9`\'3KjVH4[]68Y\\zq7@|\rW&?J!Q+Z$%';
-const FREQUENCY = new Float64Array(256).fill(0.94 ** COMMONEST.length * 0.15);
-for (let i = 0; i < COMMONEST.length; i++) FREQUENCY[COMMONEST.charCodeAt(i)] = 0.15 * 0.94 ** i;
+const FREQUENCY = BYTE_FREQUENCY.slice();
 // Digits come in runs (numbers, hashes, data files): commoner at any one place than their rank says.
+// (Needle chooses its anchors by the table alone.)
 for (let digit = 0x30; digit <= 0x39; digit++) FREQUENCY[digit] = 0.015;
 
 interface Window {

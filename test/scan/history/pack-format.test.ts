@@ -5,19 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../src/key/keygen.js';
 import { PREFIX } from '../../../src/key/matcher.js';
 import { encodedMarkers } from '../../../src/scan/detect/decoders.js';
+import { applyDelta, copiedRanges, deltaResultSize } from '../../../src/scan/history/pack/delta-format.js';
+import { DeltaStream, PartialBase } from '../../../src/scan/history/pack/delta-stream.js';
 import {
-  applyDelta,
-  copiedRanges,
-  DeltaStream,
-  deltaResultSize,
   OBJ_OFS_DELTA,
   OBJ_REF_DELTA,
   PackFormatError,
   PackIndex,
-  PartialBase,
   parseObjectHeader,
 } from '../../../src/scan/history/pack/format.js';
-import { markerNear } from '../../../src/scan/history/pack/task.js';
+import { markerNear } from '../../../src/scan/history/pack/marker-near.js';
 import { hasMarker } from '../../../src/scan/history/prefilter.js';
 import { GIT_ENV, git, gitdir, writeFiles } from '../../helpers/git.js';
 

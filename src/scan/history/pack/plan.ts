@@ -2,6 +2,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { join, resolve } from 'node:path';
 import { gitText } from '../../../shared/git.js';
 import type { BlobEntry } from '../enumerate.js';
+import { walkChain } from './delta-chain.js';
 import { PackIndex, parseObjectHeader } from './format.js';
 import type { PackTask } from './task.js';
 
@@ -100,20 +101,10 @@ export async function planPacks(
     };
     const rootOf = new Map<number, number>();
     const root = (offset: number): number => {
-      const chain: number[] = [];
-      let at = offset;
-      let found = rootOf.get(at);
-      while (found === undefined) {
-        chain.push(at);
-        const base = header(at);
-        if (base < 0) found = at;
-        else {
-          at = base;
-          found = rootOf.get(at);
-        }
-        if (chain.length > 10_000) throw new Error('delta chain does not end');
-      }
-      for (const o of chain) rootOf.set(o, found);
+      const { links, end } = walkChain(offset, header, (at) => rootOf.has(at));
+      const found = rootOf.get(end) ?? end;
+      for (const o of links) rootOf.set(o, found);
+      rootOf.set(end, found);
       return found;
     };
     const byRoot = new Map<number, (typeof families)[number]>();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { listLocalBlobs } from '../../../src/scan/history/enumerate.js';
 import { planPacks } from '../../../src/scan/history/pack/plan.js';
-import type { PackTask } from '../../../src/scan/history/pack/task.js';
+import type { PackTask } from '../../../src/scan/history/pack/task-types.js';
 import { GIT_ENV, git, gitdir, writeFiles } from '../../helpers/git.js';
 
 /**

@@ -4,7 +4,7 @@ import { PackFormatError } from '../../../src/scan/history/pack/format.js';
 import { markerNear } from '../../../src/scan/history/pack/marker-near.js';
 import { PackReader, TooLarge } from '../../../src/scan/history/pack/pack-reader.js';
 import { type Fresh, Rebuilder } from '../../../src/scan/history/pack/rebuilder.js';
-import type { PackTask } from '../../../src/scan/history/pack/task.js';
+import type { PackTask } from '../../../src/scan/history/pack/task-types.js';
 import { hasMarker } from '../../../src/scan/history/prefilter.js';
 import { newKey } from './fixtures.js';
 import { blobOf, editedVersions, packedRepo, packedTask, shrinkingVersions } from './pack-fixtures.js';

@@ -3,8 +3,8 @@ import { fingerprint } from '../../../src/key/fingerprint.js';
 import { scanBuffer } from '../../../src/scan/content.js';
 import { walkChain } from '../../../src/scan/history/pack/delta-chain.js';
 import { PackReader } from '../../../src/scan/history/pack/pack-reader.js';
-import type { PackTask } from '../../../src/scan/history/pack/task.js';
 import { TaskRun } from '../../../src/scan/history/pack/task-run.js';
+import type { PackTask } from '../../../src/scan/history/pack/task-types.js';
 import { newKey } from './fixtures.js';
 import { blobOf, editedVersions, packedRepo, packedTask, shrinkingVersions } from './pack-fixtures.js';
 

@@ -4,7 +4,7 @@ import { gitText } from '../../../shared/git.js';
 import type { BlobEntry } from '../enumerate.js';
 import { walkChain } from './delta-chain.js';
 import { PackIndex, parseObjectHeader } from './format.js';
-import type { PackTask } from './task.js';
+import type { PackTask } from './task-types.js';
 
 /** Tasks for the pack readers, with the blob id of each wanted object; `rest` is read through git. */
 export interface PackPlan {

@@ -4,7 +4,8 @@ import { attachSecret } from '../../finding.js';
 import { workerBuilt } from '../../parallel.js';
 import type { BlobEntry } from '../enumerate.js';
 import type { PackPlan } from './plan.js';
-import { type PackTaskReply, runPackTask } from './task.js';
+import { runPackTask } from './task.js';
+import type { PackTaskReply } from './task-types.js';
 import type { WorkerMessage } from './worker.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);

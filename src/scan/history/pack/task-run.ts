@@ -6,7 +6,7 @@ import { PackFormatError } from './format.js';
 import { markerNear } from './marker-near.js';
 import { type PackReader, TooLarge } from './pack-reader.js';
 import { type Fresh, Rebuilder } from './rebuilder.js';
-import type { PackTask, PackTaskReply } from './task.js';
+import type { PackTask, PackTaskReply } from './task-types.js';
 
 /** How often a task reports its progress. */
 const PROGRESS_MS = 100;

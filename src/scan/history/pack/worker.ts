@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { type PackTask, type PackTaskReply, runPackTask } from './task.js';
+import { runPackTask } from './task.js';
+import type { PackTask, PackTaskReply } from './task-types.js';
 
 /**
  * A pack-reading thread: takes tasks, rebuilds and scans their blobs, says now and then how far it

@@ -1,7 +1,7 @@
 import type { AuditFormat } from '../../audit/sinks/sink.js';
-import type { AuditTrail } from '../../audit/trail.js';
 import { checkEnvironment } from '../../config/trust.js';
 import type { EnvironmentConfig, LoadedConfig } from '../../config/types.js';
+import type { RotationDeps } from '../../rotate/engine.js';
 import { UsageError } from '../../shared/errors.js';
 import { type Command, Option } from '../commander.js';
 import { emitReport, parseIntOption } from '../common.js';
@@ -136,8 +136,7 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
   const name = flags.env!;
   const { stateDir } = await import('../../rotate/state.js');
   const { openAuditTrail } = await import('../../audit/open-trail.js');
-  const { openStore } = await import('../../rotate/stores/index.js');
-  const { connectAnthropic } = await import('../../rotate/connect.js');
+  const { connectRotation } = await import('../../rotate/connect.js');
   const dir = stateDir(loaded.dir);
   const log = flags.quiet ? () => {} : (line: string) => ctx.err(`${line}\n`);
   const trail = openAuditTrail(loaded, {
@@ -145,19 +144,23 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
     ...(flags.auditStdout ? { stdout: (line: string) => ctx.out(line) } : {}),
     ...(flags.auditFormat ? { format: flags.auditFormat } : {}),
   });
-  const storeContext = { env: ctx.io.env, configDir: loaded.dir, timeoutMs: flags.timeout };
+  const connect = async () => ({
+    ...(await connectRotation(loaded, env.store, { env: ctx.io.env, timeoutMs: flags.timeout })),
+    trail,
+    stateDir: dir,
+    log,
+    ...(ctx.io.stop ? { stop: ctx.io.stop } : {}),
+  });
   try {
     if (flags.finish) {
-      await runFinish(ctx, { flags, name, env, dir, trail, loaded, log });
+      await runFinish(ctx, { flags, name, deps: await connect() });
       return;
     }
     const { readNewKey, CREATE_KEY_HINT } = await import('../key-input.js');
     const newKey = await readNewKey(ctx.io, { stdin: flags.newKeyStdin, env: flags.newKeyEnv, file: flags.newKeyFile });
     if (!newKey) throw new UsageError(`no new key given. ${CREATE_KEY_HINT}`);
-    const store = await openStore(env.store, storeContext);
-    const anthropic = await connectAnthropic(loaded.config, ctx.io.env);
-    if (!anthropic.admin)
-      log(`(no ${anthropic.adminKeyEnv}: the old key's Console id and the workspace are not checked)`);
+    const deps = await connect();
+    if (!deps.admin) log(`(no ${deps.adminKeyEnv}: the old key's Console id and the workspace are not checked)`);
     const { rotate } = await import('../../rotate/engine.js');
     const result = await rotate(
       {
@@ -169,15 +172,7 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
         deactivateOld: Boolean(flags.deactivateOld),
         archiveOld: Boolean(flags.archiveOld),
       },
-      {
-        store,
-        verifier: anthropic.verifier,
-        ...(anthropic.admin ? { admin: anthropic.admin } : {}),
-        trail,
-        stateDir: dir,
-        log,
-        ...(ctx.io.stop ? { stop: ctx.io.stop } : {}),
-      },
+      deps,
     );
     if (flags.format === 'json') {
       ctx.out(
@@ -207,38 +202,11 @@ async function runRotate(ctx: CommandContext, flags: RotateFlags): Promise<void>
 
 async function runFinish(
   ctx: CommandContext,
-  input: {
-    flags: RotateFlags;
-    name: string;
-    env: EnvironmentConfig;
-    dir: string;
-    trail: AuditTrail;
-    loaded: LoadedConfig;
-    log: (line: string) => void;
-  },
+  input: { flags: RotateFlags; name: string; deps: RotationDeps },
 ): Promise<void> {
-  const { flags, name, env, dir, trail, loaded, log } = input;
-  const { openStore } = await import('../../rotate/stores/index.js');
-  const { connectAnthropic } = await import('../../rotate/connect.js');
+  const { flags, name, deps } = input;
   const { finishRotation } = await import('../../rotate/finish.js');
-  const { readState } = await import('../../rotate/state.js');
-  const { lockEnvironment } = await import('../../rotate/env-lock.js');
-  const { withRetry, judgeError } = await import('../../rotate/retry.js');
-  const store = await openStore(env.store, { env: ctx.io.env, configDir: loaded.dir, timeoutMs: flags.timeout });
-  const anthropic = await connectAnthropic(loaded.config, ctx.io.env);
-  const { state, status } = await finishRotation(
-    { environment: name, archive: Boolean(flags.archiveOld) },
-    {
-      store,
-      ...(anthropic.admin ? { admin: anthropic.admin } : {}),
-      trail,
-      stateDir: dir,
-      log,
-      call: (_what, fn) => withRetry(fn, judgeError),
-      readState: () => readState(dir, name),
-      lock: () => lockEnvironment(dir, name, 'finish'),
-    },
-  );
+  const { state, status } = await finishRotation({ environment: name, archive: Boolean(flags.archiveOld) }, deps);
   if (flags.format === 'json') {
     ctx.out(
       `${JSON.stringify({ version: 1, environment: name, rotationId: state.rotationId, oldKey: state.oldKey, oldKeyStatus: status }, null, 2)}\n`,

@@ -16,105 +16,120 @@ const PREVIOUS_TAG = 'keyguard-previous-version';
  * again, and retire() disables the old version when `disableOldVersion` is set.
  */
 export async function createAzureStore(config: AzureConfig, context: StoreContext): Promise<SecretStore> {
-  const client = await createSecretClient(config.vaultUrl, context);
-  const { name, field } = config;
-  const locator = `${config.vaultUrl.replace(/\/+$/, '')}/secrets/${name}${field ? `#${field}` : ''}`;
-  const options = () => ({ abortSignal: AbortSignal.timeout(context.timeoutMs) });
+  return new AzureStore(config, context, await createSecretClient(config.vaultUrl, context));
+}
 
-  async function call<T>(what: string, fn: (c: SecretClient) => Promise<T>): Promise<T> {
+class AzureStore implements SecretStore {
+  readonly type = 'azure' as const;
+  readonly locator: string;
+  readonly capabilities = { staging: false, versioned: true };
+
+  constructor(
+    private readonly config: AzureConfig,
+    private readonly context: StoreContext,
+    private readonly client: SecretClient,
+  ) {
+    const { vaultUrl, name, field } = config;
+    this.locator = `${vaultUrl.replace(/\/+$/, '')}/secrets/${name}${field ? `#${field}` : ''}`;
+  }
+
+  async preflight(): Promise<void> {}
+
+  async readCurrent(): Promise<CurrentSecret> {
+    const secret = await this.get();
+    return { value: this.keyOf(secret), version: versionOf(secret) };
+  }
+
+  async readVersion(versionId: string): Promise<string> {
+    return this.keyOf(await this.get(versionId));
+  }
+
+  async stage(value: string, rotationId: string): Promise<SecretVersion> {
+    const current = await this.get();
+    // Idempotent re-run: this rotation already wrote this value and it is still current.
+    if (current.properties.tags?.[ROTATION_TAG] === rotationId && this.keyOf(current) === value) {
+      return versionOf(current);
+    }
+    return this.set(writeField(current.value, this.config.field, value, this.locator), current, {
+      ...userTags(current),
+      [ROTATION_TAG]: rotationId,
+      [PREVIOUS_TAG]: current.properties.version ?? '',
+    });
+  }
+
+  async promote(): Promise<void> {}
+
+  async rollback(_previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion> {
+    const current = await this.get();
+    if (this.keyOf(current) === previousValue) return versionOf(current);
+    if (current.properties.version !== staged.id) throw this.changedSince(staged.id);
+    // Key Vault cannot make an old version current again: write its value as a new version.
+    return this.set(
+      writeField(current.value, this.config.field, previousValue, this.locator),
+      current,
+      userTags(current),
+    );
+  }
+
+  /**
+   * The staged version is already current, so abandoning it means writing back the version it
+   * replaced (named by its keyguard-previous-version tag), unless someone wrote after keyguard.
+   */
+  async abandon(staged: SecretVersion): Promise<void> {
+    const stagedSecret = await this.get(staged.id);
+    const baseVersion = stagedSecret.properties.tags?.[PREVIOUS_TAG];
+    if (!baseVersion) return; // not written by keyguard's stage: nothing of ours to undo
+    const base = await this.get(baseVersion);
+    const current = await this.get();
+    if (this.keyOf(current) === this.keyOf(base)) return;
+    if (current.properties.version !== staged.id) throw this.changedSince(staged.id);
+    await this.set(base.value ?? '', base, userTags(base));
+  }
+
+  async retire(old: SecretVersion): Promise<void> {
+    if (!this.config.disableOldVersion) return;
+    const current = await this.get();
+    if (current.properties.version === old.id) {
+      throw new StoreError(`version ${old.id} of ${this.locator} is still current; keyguard does not disable it.`);
+    }
+    await this.call(`disable of version ${old.id}`, (c) =>
+      c.updateSecretProperties(this.config.name, old.id, { ...this.options(), enabled: false }),
+    );
+  }
+
+  private options() {
+    return { abortSignal: AbortSignal.timeout(this.context.timeoutMs) };
+  }
+
+  private async call<T>(what: string, fn: (c: SecretClient) => Promise<T>): Promise<T> {
     try {
-      return await fn(client);
+      return await fn(this.client);
     } catch (error) {
-      throw azureError(error, `Key Vault ${what} of ${locator}`, context.timeoutMs);
+      throw azureError(error, `Key Vault ${what} of ${this.locator}`, this.context.timeoutMs);
     }
   }
 
-  const get = (version?: string) =>
-    call(version ? `read of version ${version}` : 'read', (c) =>
-      c.getSecret(name, { ...options(), ...(version ? { version } : {}) }),
+  private get(version?: string): Promise<KeyVaultSecret> {
+    return this.call(version ? `read of version ${version}` : 'read', (c) =>
+      c.getSecret(this.config.name, { ...this.options(), ...(version ? { version } : {}) }),
     );
-
-  function keyOf(secret: KeyVaultSecret): string {
-    if (secret.value === undefined) throw new StoreError(`Key Vault returned no value for ${locator}.`);
-    return readField(secret.value, field, locator);
   }
 
-  async function set(text: string, from: KeyVaultSecret, tags: Record<string, string>): Promise<SecretVersion> {
+  private keyOf(secret: KeyVaultSecret): string {
+    if (secret.value === undefined) throw new StoreError(`Key Vault returned no value for ${this.locator}.`);
+    return readField(secret.value, this.config.field, this.locator);
+  }
+
+  private async set(text: string, from: KeyVaultSecret, tags: Record<string, string>): Promise<SecretVersion> {
     const contentType = from.properties.contentType;
-    const written = await call('write', (c) =>
-      c.setSecret(name, text, { ...options(), tags, ...(contentType ? { contentType } : {}) }),
+    const written = await this.call('write', (c) =>
+      c.setSecret(this.config.name, text, { ...this.options(), tags, ...(contentType ? { contentType } : {}) }),
     );
     return versionOf(written);
   }
 
-  return {
-    type: 'azure',
-    locator,
-    capabilities: { staging: false, versioned: true },
-
-    async preflight() {},
-
-    async readCurrent(): Promise<CurrentSecret> {
-      const secret = await get();
-      return { value: keyOf(secret), version: versionOf(secret) };
-    },
-
-    async readVersion(versionId) {
-      return keyOf(await get(versionId));
-    },
-
-    async stage(value, rotationId) {
-      const current = await get();
-      // Idempotent re-run: this rotation already wrote this value and it is still current.
-      if (current.properties.tags?.[ROTATION_TAG] === rotationId && keyOf(current) === value) {
-        return versionOf(current);
-      }
-      return set(writeField(current.value, field, value, locator), current, {
-        ...userTags(current),
-        [ROTATION_TAG]: rotationId,
-        [PREVIOUS_TAG]: current.properties.version ?? '',
-      });
-    },
-
-    async promote() {},
-
-    async rollback(_previous, previousValue, staged) {
-      const current = await get();
-      if (keyOf(current) === previousValue) return versionOf(current);
-      if (current.properties.version !== staged.id) throw changedSince(staged.id);
-      // Key Vault cannot make an old version current again: write its value as a new version.
-      return set(writeField(current.value, field, previousValue, locator), current, userTags(current));
-    },
-
-    /**
-     * The staged version is already current, so abandoning it means writing back the version it
-     * replaced (named by its keyguard-previous-version tag), unless someone wrote after keyguard.
-     */
-    async abandon(staged) {
-      const stagedSecret = await get(staged.id);
-      const baseVersion = stagedSecret.properties.tags?.[PREVIOUS_TAG];
-      if (!baseVersion) return; // not written by keyguard's stage: nothing of ours to undo
-      const base = await get(baseVersion);
-      const current = await get();
-      if (keyOf(current) === keyOf(base)) return;
-      if (current.properties.version !== staged.id) throw changedSince(staged.id);
-      await set(base.value ?? '', base, userTags(base));
-    },
-
-    async retire(old) {
-      if (!config.disableOldVersion) return;
-      const current = await get();
-      if (current.properties.version === old.id) {
-        throw new StoreError(`version ${old.id} of ${locator} is still current; keyguard does not disable it.`);
-      }
-      await call(`disable of version ${old.id}`, (c) =>
-        c.updateSecretProperties(name, old.id, { ...options(), enabled: false }),
-      );
-    },
-  };
-
-  function changedSince(version: string): StoreError {
-    return new StoreError(`${locator} changed after keyguard wrote version ${version}; not overwriting it.`);
+  private changedSince(version: string): StoreError {
+    return new StoreError(`${this.locator} changed after keyguard wrote version ${version}; not overwriting it.`);
   }
 }
 

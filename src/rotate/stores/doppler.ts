@@ -24,113 +24,127 @@ export async function createDopplerStore(config: DopplerConfig, context: StoreCo
     throw new ConfigError(
       'the doppler store needs a token: set DOPPLER_TOKEN (a service token with read/write access).',
     );
-  const apiUrl = (config.apiUrl ?? 'https://api.doppler.com').replace(/\/+$/, '');
-  const name = config.name ?? 'ANTHROPIC_API_KEY';
-  const locator = `doppler:${config.project}/${config.config}/${name}`;
-  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
-  const seen: string[] = [];
-  /** The value a stage() in this process replaced, for abandon(). */
-  let replaced: { staged: string; value: string } | undefined;
+  return new DopplerStore(config, context, token);
+}
 
-  async function call(what: string, target: string, init: RequestInit): Promise<unknown> {
-    const res = await fetchWithTimeout(target, init, context.timeoutMs, `Doppler ${what} of ${locator}`);
+class DopplerStore implements SecretStore {
+  readonly type = 'doppler' as const;
+  readonly locator: string;
+  readonly capabilities = { staging: false, versioned: false };
+  private readonly apiUrl: string;
+  private readonly name: string;
+  private readonly headers: Record<string, string>;
+  private readonly seen: string[] = [];
+  /** The value a stage() in this process replaced, for abandon(). */
+  private replaced: { staged: string; value: string } | undefined;
+
+  constructor(
+    private readonly config: DopplerConfig,
+    private readonly context: StoreContext,
+    token: string,
+  ) {
+    this.apiUrl = (config.apiUrl ?? 'https://api.doppler.com').replace(/\/+$/, '');
+    this.name = config.name ?? 'ANTHROPIC_API_KEY';
+    this.locator = `doppler:${config.project}/${config.config}/${this.name}`;
+    this.headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+  }
+
+  async preflight(): Promise<void> {}
+
+  async readCurrent(): Promise<CurrentSecret> {
+    const { computed } = await this.read();
+    return { value: computed, version: versionOf(computed) };
+  }
+
+  async readVersion(versionId: string): Promise<string> {
+    const { computed } = await this.read();
+    if (versionOf(computed).id !== versionId) {
+      throw new StoreError(
+        `${this.locator} no longer holds version ${versionId}; Doppler keeps no readable history of one secret.`,
+      );
+    }
+    return computed;
+  }
+
+  async stage(value: string): Promise<SecretVersion> {
+    const current = await this.read();
+    // Idempotent re-run: the value is already there.
+    if (current.computed === value && current.raw === value) return versionOf(value);
+    if (current.raw !== current.computed) {
+      throw new StoreError(`${this.locator} references another secret; rotate the secret it refers to instead.`);
+    }
+    const staged = await this.write(value);
+    this.replaced = { staged: staged.id, value: current.raw };
+    return staged;
+  }
+
+  async promote(): Promise<void> {}
+
+  async rollback(_previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion> {
+    const current = await this.read();
+    if (current.computed === previousValue) return versionOf(previousValue);
+    if (versionOf(current.computed).id !== staged.id) throw this.changedSince();
+    return this.write(previousValue);
+  }
+
+  /**
+   * The staged value is already current; abandoning it writes back the value the stage replaced.
+   * Doppler keeps no readable per-secret history, so that value is only known to the process that
+   * staged; another process gets a clear error (the engine then rolls back with the old value).
+   */
+  async abandon(staged: SecretVersion): Promise<void> {
+    const current = await this.read();
+    const replaced = this.replaced;
+    if (versionOf(current.computed).id !== staged.id) {
+      if (replaced?.staged === staged.id && current.computed === replaced.value) return;
+      throw this.changedSince();
+    }
+    if (replaced?.staged !== staged.id) {
+      throw new StoreError(
+        `cannot undo the write to ${this.locator} from another process: Doppler keeps no readable history; roll back with the previous value.`,
+      );
+    }
+    await this.write(replaced.value);
+  }
+
+  private async call(what: string, target: string, init: RequestInit): Promise<unknown> {
+    const label = `Doppler ${what} of ${this.locator}`;
+    const res = await fetchWithTimeout(target, init, this.context.timeoutMs, label);
     const text = await res.text();
-    if (!res.ok) throw dopplerError(res.status, text, `Doppler ${what} of ${locator}`, seen);
+    if (!res.ok) throw dopplerError(res.status, text, label, this.seen);
     try {
       return JSON.parse(text);
     } catch {
-      throw new StoreError(`Doppler ${what} of ${locator} returned a response that is not JSON.`, { transient: true });
+      throw new StoreError(`${label} returned a response that is not JSON.`, { transient: true });
     }
   }
 
-  async function read(): Promise<{ raw: string; computed: string }> {
-    const query = new URLSearchParams({ project: config.project, config: config.config, name });
-    const body = (await call('read', `${apiUrl}/v3/configs/config/secret?${query}`, { headers })) as {
-      value?: { raw?: unknown; computed?: unknown };
-    };
+  private async read(): Promise<{ raw: string; computed: string }> {
+    const query = new URLSearchParams({ project: this.config.project, config: this.config.config, name: this.name });
+    const body = (await this.call('read', `${this.apiUrl}/v3/configs/config/secret?${query}`, {
+      headers: this.headers,
+    })) as { value?: { raw?: unknown; computed?: unknown } };
     const { raw, computed } = body?.value ?? {};
     if (typeof raw !== 'string' || typeof computed !== 'string') {
-      throw new StoreError(`Doppler returned no value for ${locator}.`);
+      throw new StoreError(`Doppler returned no value for ${this.locator}.`);
     }
-    seen.push(raw, computed);
+    this.seen.push(raw, computed);
     return { raw, computed };
   }
 
-  async function write(value: string): Promise<SecretVersion> {
-    seen.push(value);
-    await call('write', `${apiUrl}/v3/configs/config/secrets`, {
+  private async write(value: string): Promise<SecretVersion> {
+    this.seen.push(value);
+    const { project, config } = this.config;
+    await this.call('write', `${this.apiUrl}/v3/configs/config/secrets`, {
       method: 'POST',
-      headers: { ...headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ project: config.project, config: config.config, secrets: { [name]: value } }),
+      headers: { ...this.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ project, config, secrets: { [this.name]: value } }),
     });
     return versionOf(value);
   }
 
-  return {
-    type: 'doppler',
-    locator,
-    capabilities: { staging: false, versioned: false },
-
-    async preflight() {},
-
-    async readCurrent(): Promise<CurrentSecret> {
-      const { computed } = await read();
-      return { value: computed, version: versionOf(computed) };
-    },
-
-    async readVersion(versionId) {
-      const { computed } = await read();
-      if (versionOf(computed).id !== versionId) {
-        throw new StoreError(
-          `${locator} no longer holds version ${versionId}; Doppler keeps no readable history of one secret.`,
-        );
-      }
-      return computed;
-    },
-
-    async stage(value) {
-      const current = await read();
-      // Idempotent re-run: the value is already there.
-      if (current.computed === value && current.raw === value) return versionOf(value);
-      if (current.raw !== current.computed) {
-        throw new StoreError(`${locator} references another secret; rotate the secret it refers to instead.`);
-      }
-      const staged = await write(value);
-      replaced = { staged: staged.id, value: current.raw };
-      return staged;
-    },
-
-    async promote() {},
-
-    async rollback(_previous, previousValue, staged) {
-      const current = await read();
-      if (current.computed === previousValue) return versionOf(previousValue);
-      if (versionOf(current.computed).id !== staged.id) throw changedSince();
-      return write(previousValue);
-    },
-
-    /**
-     * The staged value is already current; abandoning it writes back the value the stage replaced.
-     * Doppler keeps no readable per-secret history, so that value is only known to the process that
-     * staged; another process gets a clear error (the engine then rolls back with the old value).
-     */
-    async abandon(staged) {
-      const current = await read();
-      if (versionOf(current.computed).id !== staged.id) {
-        if (replaced?.staged === staged.id && current.computed === replaced.value) return;
-        throw changedSince();
-      }
-      if (replaced?.staged !== staged.id) {
-        throw new StoreError(
-          `cannot undo the write to ${locator} from another process: Doppler keeps no readable history; roll back with the previous value.`,
-        );
-      }
-      await write(replaced.value);
-    },
-  };
-
-  function changedSince(): StoreError {
-    return new StoreError(`${locator} changed after keyguard wrote it; not overwriting it.`);
+  private changedSince(): StoreError {
+    return new StoreError(`${this.locator} changed after keyguard wrote it; not overwriting it.`);
   }
 }
 

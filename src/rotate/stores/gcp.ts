@@ -1,7 +1,7 @@
 import type { GcpStoreConfig as GcpConfig } from '../../config/stores/gcp.js';
 import { ExitCode, StoreError } from '../../shared/errors.js';
 import { crc32c } from './crc32c.js';
-import { createGcpClient } from './gcp-client.js';
+import { createGcpClient, type GcpClient } from './gcp-client.js';
 import { readField, writeField } from './json-field.js';
 import { isNetworkError, storeError } from './scrub.js';
 import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
@@ -31,163 +31,191 @@ function createdAt(version: VersionInfo): string | undefined {
  * leave readers of `latest` with an error, not with the old key. Disabling sends the version's etag.
  */
 export async function createGcpStore(config: GcpConfig, context: StoreContext): Promise<SecretStore> {
-  const client = await createGcpClient(config.apiEndpoint, context.env);
-  const secret = config.secret;
-  const where = `GCP secret ${secret}`;
-  // One attempt per call with a deadline: the rotation engine owns retries, so they stay bounded.
-  const options = { timeout: context.timeoutMs, retry: null };
-  const seen: string[] = [];
+  return new GcpStore(config, context, await createGcpClient(config.apiEndpoint, context.env));
+}
 
-  async function rpc<T>(what: string, run: () => Promise<T>): Promise<T> {
+class GcpStore implements SecretStore {
+  readonly type = 'gcp' as const;
+  readonly locator: string;
+  readonly capabilities = { staging: false, versioned: true };
+  private readonly where: string;
+  // One attempt per call with a deadline: the rotation engine owns retries, so they stay bounded.
+  private readonly options: { timeout: number; retry: null };
+  private readonly seen: string[] = [];
+
+  constructor(
+    private readonly config: GcpConfig,
+    context: StoreContext,
+    private readonly client: GcpClient,
+  ) {
+    this.locator = config.secret;
+    this.where = `GCP secret ${config.secret}`;
+    this.options = { timeout: context.timeoutMs, retry: null };
+  }
+
+  private get secret(): string {
+    return this.config.secret;
+  }
+
+  async preflight(): Promise<void> {
+    const [info] = await this.rpc('GetSecret', () => this.client.getSecret({ name: this.secret }, this.options));
+    const managed = info.rotation?.managedRotationStatus?.state;
+    if (managed === 'ACTIVE' || managed === 1) {
+      throw new StoreError(`${this.where} has managed rotation active, so Google rotates it; keyguard will not.`, {
+        exitCode: ExitCode.usage,
+      });
+    }
+    const latest = await this.getVersion('latest');
+    if (!isEnabled(latest)) {
+      throw new StoreError(
+        `${this.where}: the latest version ${idOf(latest.name)} is ${latest.state}, so readers of latest get an error; enable it or add a version first.`,
+        { exitCode: ExitCode.usage },
+      );
+    }
+  }
+
+  async readCurrent(): Promise<CurrentSecret> {
+    const latest = await this.access('latest');
+    const info = await this.getVersion(latest.id);
+    const version = { id: latest.id, createdAt: createdAt(info), labels: ['latest'] };
+    return { value: this.keyIn(latest.raw), version };
+  }
+
+  async readVersion(versionId: string): Promise<string> {
+    return this.keyIn((await this.access(versionId)).raw);
+  }
+
+  async stage(value: string): Promise<SecretVersion> {
+    this.seen.push(value);
+    // AddSecretVersion has no idempotency token. The engine never stages the key it replaces, so a
+    // latest version that already holds `value` is this rotation's own, from a run that was cut short.
+    return this.restore(value);
+  }
+
+  async promote(staged: SecretVersion): Promise<void> {
+    const latest = await this.getVersion('latest');
+    if (idOf(latest.name) !== staged.id) {
+      throw new StoreError(
+        `${this.where}: version ${idOf(latest.name)} was added after the new key's version ${staged.id}, so readers of latest do not get the new key.`,
+      );
+    }
+  }
+
+  async rollback(_previous: SecretVersion, previousValue: string): Promise<SecretVersion> {
+    this.seen.push(previousValue);
+    return this.restore(previousValue);
+  }
+
+  async abandon(staged: SecretVersion): Promise<void> {
+    // No staging: the staged version has been live since stage(). Put the value before it back on top,
+    // then disable it so no one pins it by number. Without the secretVersionManager role the version stays
+    // enabled but is no longer latest: readers are safe, so that is not a failure of abandon.
+    const latest = await this.getVersion('latest');
+    if (idOf(latest.name) === staged.id) {
+      const before = await this.enabledBefore(staged.id);
+      await this.restore(this.keyIn((await this.access(idOf(before.name))).raw));
+    }
+    const info = await this.getVersion(staged.id);
+    if (!isEnabled(info)) return;
+    try {
+      await this.disable(info);
+    } catch (error) {
+      if ((error as { grpcCode?: number }).grpcCode !== PERMISSION_DENIED) throw error;
+    }
+  }
+
+  async retire(old: SecretVersion): Promise<void> {
+    const info = await this.getVersion(old.id);
+    if (!isEnabled(info)) return;
+    const latest = await this.getVersion('latest');
+    if (idOf(latest.name) === old.id) {
+      throw new StoreError(
+        `${this.where}: version ${old.id} is still latest; disabling it would cut off every reader.`,
+      );
+    }
+    await this.disable(info);
+  }
+
+  private keyIn(raw: string): string {
+    return readField(raw, this.config.field, this.where);
+  }
+
+  private async rpc<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
       const e = error as { code?: unknown; details?: unknown; message?: unknown };
       const code = typeof e.code === 'number' ? e.code : undefined;
       const transient = (code !== undefined && TRANSIENT_CODES.has(code)) || isNetworkError(error);
-      const failure = storeError('gcp', `${what} on ${secret}`, String(e.details || e.message || error), {
+      const failure = storeError('gcp', `${what} on ${this.secret}`, String(e.details || e.message || error), {
         transient,
-        secrets: seen,
+        secrets: this.seen,
       });
       throw Object.assign(failure, { grpcCode: code });
     }
   }
 
-  async function access(version: string): Promise<{ raw: string; id: string }> {
-    const [response] = await rpc('AccessSecretVersion', () =>
-      client.accessSecretVersion({ name: `${secret}/versions/${version}` }, options),
+  private async access(version: string): Promise<{ raw: string; id: string }> {
+    const [response] = await this.rpc('AccessSecretVersion', () =>
+      this.client.accessSecretVersion({ name: `${this.secret}/versions/${version}` }, this.options),
     );
     const data = Buffer.from(response.payload?.data ?? []);
     const expected = response.payload?.dataCrc32c;
     if (expected !== undefined && expected !== null && Number(expected) !== crc32c(data)) {
-      throw new StoreError(`${where}: version ${idOf(response.name)} failed its checksum on the way.`, {
+      throw new StoreError(`${this.where}: version ${idOf(response.name)} failed its checksum on the way.`, {
         transient: true,
       });
     }
     const raw = data.toString('utf8');
-    seen.push(raw);
+    this.seen.push(raw);
     return { raw, id: idOf(response.name) };
   }
 
-  async function getVersion(version: string): Promise<VersionInfo> {
-    const [info] = await rpc('GetSecretVersion', () =>
-      client.getSecretVersion({ name: `${secret}/versions/${version}` }, options),
+  private async getVersion(version: string): Promise<VersionInfo> {
+    const [info] = await this.rpc('GetSecretVersion', () =>
+      this.client.getSecretVersion({ name: `${this.secret}/versions/${version}` }, this.options),
     );
     return info as VersionInfo;
   }
 
-  async function add(raw: string): Promise<SecretVersion> {
+  /** The newest enabled version older than `id`: what readers had before it. */
+  private async enabledBefore(id: string): Promise<VersionInfo> {
+    const [versions] = await this.rpc('ListSecretVersions', () =>
+      this.client.listSecretVersions(
+        { parent: this.secret, filter: 'state:ENABLED' },
+        { ...this.options, autoPaginate: true },
+      ),
+    );
+    const before = (versions as VersionInfo[])
+      .filter((v) => isEnabled(v) && Number(idOf(v.name)) < Number(id))
+      .sort((a, b) => Number(idOf(b.name)) - Number(idOf(a.name)))[0];
+    if (!before) throw new StoreError(`${this.where}: no enabled version before ${id} to go back to.`);
+    return before;
+  }
+
+  private async add(raw: string): Promise<SecretVersion> {
     const data = Buffer.from(raw, 'utf8');
-    const [version] = await rpc('AddSecretVersion', () =>
-      client.addSecretVersion({ parent: secret, payload: { data, dataCrc32c: crc32c(data) } }, options),
+    const [version] = await this.rpc('AddSecretVersion', () =>
+      this.client.addSecretVersion({ parent: this.secret, payload: { data, dataCrc32c: crc32c(data) } }, this.options),
     );
     return { id: idOf(version.name), createdAt: createdAt(version as VersionInfo), labels: ['latest'] };
   }
 
   /** Disable with the etag just read: if someone changed the version since, the service refuses (ABORTED). */
-  async function disable(version: VersionInfo): Promise<void> {
+  private async disable(version: VersionInfo): Promise<void> {
     const request = { name: version.name!, etag: version.etag ?? undefined };
-    await rpc('DisableSecretVersion', () => client.disableSecretVersion(request, options));
+    await this.rpc('DisableSecretVersion', () => this.client.disableSecretVersion(request, this.options));
   }
-
-  const isEnabled = (version: VersionInfo) => version.state === 'ENABLED' || version.state === 1;
 
   /** Make `value` the key in `latest` again (other JSON fields as they are now); a re-run adds nothing. */
-  async function restore(value: string): Promise<SecretVersion> {
-    const latest = await access('latest');
-    if (readField(latest.raw, config.field, where) === value) {
-      const info = await getVersion(latest.id);
+  private async restore(value: string): Promise<SecretVersion> {
+    const latest = await this.access('latest');
+    if (this.keyIn(latest.raw) === value) {
+      const info = await this.getVersion(latest.id);
       return { id: latest.id, createdAt: createdAt(info), labels: ['latest'] };
     }
-    return add(writeField(latest.raw, config.field, value, where));
+    return this.add(writeField(latest.raw, this.config.field, value, this.where));
   }
-
-  return {
-    type: 'gcp',
-    locator: secret,
-    capabilities: { staging: false, versioned: true },
-
-    async preflight() {
-      const [info] = await rpc('GetSecret', () => client.getSecret({ name: secret }, options));
-      const managed = info.rotation?.managedRotationStatus?.state;
-      if (managed === 'ACTIVE' || managed === 1) {
-        throw new StoreError(`${where} has managed rotation active, so Google rotates it; keyguard will not.`, {
-          exitCode: ExitCode.usage,
-        });
-      }
-      const latest = await getVersion('latest');
-      if (!isEnabled(latest)) {
-        throw new StoreError(
-          `${where}: the latest version ${idOf(latest.name)} is ${latest.state}, so readers of latest get an error; enable it or add a version first.`,
-          { exitCode: ExitCode.usage },
-        );
-      }
-    },
-
-    async readCurrent(): Promise<CurrentSecret> {
-      const latest = await access('latest');
-      const info = await getVersion(latest.id);
-      const version = { id: latest.id, createdAt: createdAt(info), labels: ['latest'] };
-      return { value: readField(latest.raw, config.field, where), version };
-    },
-
-    async readVersion(versionId) {
-      return readField((await access(versionId)).raw, config.field, where);
-    },
-
-    async stage(value) {
-      seen.push(value);
-      // AddSecretVersion has no idempotency token. The engine never stages the key it replaces, so a
-      // latest version that already holds `value` is this rotation's own, from a run that was cut short.
-      return restore(value);
-    },
-
-    async promote(staged) {
-      const latest = await getVersion('latest');
-      if (idOf(latest.name) !== staged.id) {
-        throw new StoreError(
-          `${where}: version ${idOf(latest.name)} was added after the new key's version ${staged.id}, so readers of latest do not get the new key.`,
-        );
-      }
-    },
-
-    async rollback(_previous, previousValue) {
-      seen.push(previousValue);
-      return restore(previousValue);
-    },
-
-    async abandon(staged) {
-      // No staging: the staged version has been live since stage(). Put the value before it back on top,
-      // then disable it so no one pins it by number. Without the secretVersionManager role the version stays
-      // enabled but is no longer latest: readers are safe, so that is not a failure of abandon.
-      const latest = await getVersion('latest');
-      if (idOf(latest.name) === staged.id) {
-        const [versions] = await rpc('ListSecretVersions', () =>
-          client.listSecretVersions({ parent: secret, filter: 'state:ENABLED' }, { ...options, autoPaginate: true }),
-        );
-        const before = (versions as VersionInfo[])
-          .filter((v) => isEnabled(v) && Number(idOf(v.name)) < Number(staged.id))
-          .sort((a, b) => Number(idOf(b.name)) - Number(idOf(a.name)))[0];
-        if (!before) throw new StoreError(`${where}: no enabled version before ${staged.id} to go back to.`);
-        await restore(readField((await access(idOf(before.name))).raw, config.field, where));
-      }
-      const info = await getVersion(staged.id);
-      if (!isEnabled(info)) return;
-      try {
-        await disable(info);
-      } catch (error) {
-        if ((error as { grpcCode?: number }).grpcCode !== PERMISSION_DENIED) throw error;
-      }
-    },
-
-    async retire(old) {
-      const info = await getVersion(old.id);
-      if (!isEnabled(info)) return;
-      const latest = await getVersion('latest');
-      if (idOf(latest.name) === old.id) {
-        throw new StoreError(`${where}: version ${old.id} is still latest; disabling it would cut off every reader.`);
-      }
-      await disable(info);
-    },
-  };
 }
+
+const isEnabled = (version: VersionInfo) => version.state === 'ENABLED' || version.state === 1;

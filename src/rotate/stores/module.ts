@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { ModuleStoreConfig as ModuleConfig } from '../../config/stores/module.js';
 import { ConfigError, StoreError } from '../../shared/errors.js';
 import { scrub, storeError } from './scrub.js';
-import type { SecretStore, SecretVersion, StoreContext } from './store.js';
+import type { CurrentSecret, SecretStore, SecretVersion, StoreContext } from './store.js';
 
 const METHODS = ['preflight', 'readCurrent', 'readVersion', 'stage', 'promote', 'rollback', 'abandon'] as const;
 
@@ -38,6 +38,19 @@ function checkVersion(version: unknown, where: string, method: string): SecretVe
  */
 export async function createModuleStore(config: ModuleConfig, context: StoreContext): Promise<SecretStore> {
   const where = `store module ${config.path}`;
+  const factory = await loadFactory(config, context, where);
+  let inner: unknown;
+  try {
+    inner = await factory(config.options ?? {}, context);
+  } catch (error) {
+    throw new ConfigError(`${where}: createStore() failed: ${scrub((error as Error)?.message ?? String(error))}`);
+  }
+  checkShape(inner, where);
+  return new ModuleStore(inner, where, config.path, context.timeoutMs);
+}
+
+/** The module's createStore (or default export), imported from the path the config names. */
+async function loadFactory(config: ModuleConfig, context: StoreContext, where: string): Promise<CallableFunction> {
   const file = resolve(context.configDir, config.path);
   let loaded: Record<string, unknown>;
   try {
@@ -53,26 +66,90 @@ export async function createModuleStore(config: ModuleConfig, context: StoreCont
   if (typeof factory !== 'function') {
     throw new ConfigError(`${where} does not export a createStore(options, context) function.`);
   }
-  let inner: unknown;
-  try {
-    inner = await factory(config.options ?? {}, context);
-  } catch (error) {
-    throw new ConfigError(`${where}: createStore() failed: ${scrub((error as Error)?.message ?? String(error))}`);
+  return factory;
+}
+
+/** The user's store behind keyguard's guard: a deadline on every call, and errors made StoreErrors, scrubbed. */
+class ModuleStore implements SecretStore {
+  readonly type = 'module' as const;
+  readonly locator: string;
+  readonly capabilities: { staging: boolean; versioned: boolean };
+  /** Present only when the module's store has one: the engine skips retiring without it. */
+  readonly retire?: (old: SecretVersion) => Promise<void>;
+  private readonly seen: string[] = [];
+
+  constructor(
+    private readonly store: SecretStore,
+    private readonly where: string,
+    /** The config's path: the name in a wrapped error. */
+    private readonly path: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.locator = store.locator;
+    this.capabilities = {
+      staging: store.capabilities?.staging ?? false,
+      versioned: store.capabilities?.versioned ?? false,
+    };
+    const retire = store.retire?.bind(store);
+    if (retire) this.retire = (old) => this.guard('retire', async () => void (await retire(old)));
   }
-  checkShape(inner, where);
-  const store = inner;
-  const seen: string[] = [];
+
+  preflight(rotationId: string): Promise<void> {
+    return this.guard('preflight', async () => void (await this.store.preflight(rotationId)));
+  }
+
+  readCurrent(): Promise<CurrentSecret> {
+    return this.guard('readCurrent', async () => {
+      const current = await this.store.readCurrent();
+      if (typeof current?.value !== 'string') throw new StoreError(`${this.where}: readCurrent() returned no value.`);
+      this.seen.push(current.value);
+      return { value: current.value, version: checkVersion(current.version, this.where, 'readCurrent') };
+    });
+  }
+
+  readVersion(versionId: string): Promise<string> {
+    return this.guard('readVersion', async () => {
+      const value = await this.store.readVersion(versionId);
+      if (typeof value !== 'string') throw new StoreError(`${this.where}: readVersion() returned no value.`);
+      this.seen.push(value);
+      return value;
+    });
+  }
+
+  stage(value: string, rotationId: string): Promise<SecretVersion> {
+    this.seen.push(value);
+    return this.guard('stage', async () =>
+      checkVersion(await this.store.stage(value, rotationId), this.where, 'stage'),
+    );
+  }
+
+  promote(staged: SecretVersion, previous: SecretVersion): Promise<void> {
+    return this.guard('promote', async () => void (await this.store.promote(staged, previous)));
+  }
+
+  rollback(previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion> {
+    this.seen.push(previousValue);
+    return this.guard('rollback', async () =>
+      checkVersion(await this.store.rollback(previous, previousValue, staged), this.where, 'rollback'),
+    );
+  }
+
+  abandon(staged: SecretVersion): Promise<void> {
+    return this.guard('abandon', async () => void (await this.store.abandon(staged)));
+  }
 
   /** Every call gets the same deadline a cloud store has: a module that never answers must not hang rotate. */
-  async function withDeadline<T>(method: string, run: () => Promise<T>): Promise<T> {
+  private async withDeadline<T>(method: string, run: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
-            new StoreError(`${where}: ${method}() did not answer within ${context.timeoutMs} ms.`, { transient: true }),
+            new StoreError(`${this.where}: ${method}() did not answer within ${this.timeoutMs} ms.`, {
+              transient: true,
+            }),
           ),
-        context.timeoutMs,
+        this.timeoutMs,
       );
     });
     try {
@@ -82,50 +159,14 @@ export async function createModuleStore(config: ModuleConfig, context: StoreCont
     }
   }
 
-  async function guard<T>(method: string, run: () => Promise<T>): Promise<T> {
+  private async guard<T>(method: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await withDeadline(method, run);
+      return await this.withDeadline(method, run);
     } catch (error) {
-      if (error instanceof StoreError) throw new StoreError(scrub(error.message, seen), error);
+      if (error instanceof StoreError) throw new StoreError(scrub(error.message, this.seen), error);
       const e = error as { message?: unknown; transient?: unknown; retryable?: unknown };
       const transient = e?.transient === true || e?.retryable === true;
-      throw storeError(config.path, method, String(e?.message ?? error), { transient, secrets: seen });
+      throw storeError(this.path, method, String(e?.message ?? error), { transient, secrets: this.seen });
     }
   }
-
-  const wrapped: SecretStore = {
-    type: 'module',
-    locator: store.locator,
-    capabilities: { staging: store.capabilities?.staging ?? false, versioned: store.capabilities?.versioned ?? false },
-    preflight: (rotationId) => guard('preflight', async () => void (await store.preflight(rotationId))),
-    readCurrent: () =>
-      guard('readCurrent', async () => {
-        const current = await store.readCurrent();
-        if (typeof current?.value !== 'string') throw new StoreError(`${where}: readCurrent() returned no value.`);
-        seen.push(current.value);
-        return { value: current.value, version: checkVersion(current.version, where, 'readCurrent') };
-      }),
-    readVersion: (versionId) =>
-      guard('readVersion', async () => {
-        const value = await store.readVersion(versionId);
-        if (typeof value !== 'string') throw new StoreError(`${where}: readVersion() returned no value.`);
-        seen.push(value);
-        return value;
-      }),
-    stage: (value, rotationId) => {
-      seen.push(value);
-      return guard('stage', async () => checkVersion(await store.stage(value, rotationId), where, 'stage'));
-    },
-    promote: (staged, previous) => guard('promote', async () => void (await store.promote(staged, previous))),
-    rollback: (previous, previousValue, staged) => {
-      seen.push(previousValue);
-      return guard('rollback', async () =>
-        checkVersion(await store.rollback(previous, previousValue, staged), where, 'rollback'),
-      );
-    },
-    abandon: (staged) => guard('abandon', async () => void (await store.abandon(staged))),
-  };
-  const retire = store.retire?.bind(store);
-  if (retire) wrapped.retire = (old) => guard('retire', async () => void (await retire(old)));
-  return wrapped;
 }

@@ -23,138 +23,162 @@ interface KvVersion {
 export async function createVaultStore(config: VaultConfig, context: StoreContext): Promise<SecretStore> {
   const address = (config.address ?? context.env.VAULT_ADDR)?.replace(/\/+$/, '');
   if (!address) throw new ConfigError('the vault store needs an address: set VAULT_ADDR or "address" in the config.');
-  const token = await readToken(config, context);
-  const mount = trimSlashes(config.mount ?? 'secret');
-  const path = trimSlashes(config.path);
-  const field = config.field ?? 'ANTHROPIC_API_KEY';
-  const locator = `${config.namespace ? `${trimSlashes(config.namespace)}/` : ''}${mount}/${path}#${field}`;
-  const encoded = `${encodePath(mount)}/%s/${encodePath(path)}`;
-  const url = (op: 'data' | 'delete', query = '') => `${address}/v1/${encoded.replace('%s', op)}${query}`;
-  const headers: Record<string, string> = {
-    'X-Vault-Token': token,
-    'Content-Type': 'application/json',
-    ...(config.namespace ? { 'X-Vault-Namespace': config.namespace } : {}),
-  };
-  /** Values this run handled, scrubbed from any server text. */
-  const seen: string[] = [];
-  /** Version of the last readCurrent(): the check-and-set base of the next write. */
-  let readBase: number | undefined;
+  return new VaultStore(config, context, address, await readToken(config, context));
+}
 
-  async function call(method: 'GET' | 'POST', target: string, what: string, body?: unknown): Promise<unknown> {
+class VaultStore implements SecretStore {
+  readonly type = 'vault' as const;
+  readonly locator: string;
+  readonly capabilities = { staging: false, versioned: true };
+  private readonly mount: string;
+  private readonly path: string;
+  private readonly field: string;
+  /** The KV v2 route of the secret under the address, with `%s` for the operation (data, delete). */
+  private readonly route: string;
+  private readonly headers: Record<string, string>;
+  /** Values this run handled, scrubbed from any server text. */
+  private readonly seen: string[] = [];
+  /** Version of the last readCurrent(): the check-and-set base of the next write. */
+  private readBase: number | undefined;
+
+  constructor(
+    config: VaultConfig,
+    private readonly context: StoreContext,
+    private readonly address: string,
+    token: string,
+  ) {
+    this.mount = trimSlashes(config.mount ?? 'secret');
+    this.path = trimSlashes(config.path);
+    this.field = config.field ?? 'ANTHROPIC_API_KEY';
+    this.locator = `${config.namespace ? `${trimSlashes(config.namespace)}/` : ''}${this.mount}/${this.path}#${this.field}`;
+    this.route = `${encodePath(this.mount)}/%s/${encodePath(this.path)}`;
+    this.headers = {
+      'X-Vault-Token': token,
+      'Content-Type': 'application/json',
+      ...(config.namespace ? { 'X-Vault-Namespace': config.namespace } : {}),
+    };
+  }
+
+  async preflight(): Promise<void> {}
+
+  async readCurrent(): Promise<CurrentSecret> {
+    const kv = await this.read();
+    this.readBase = kv.version;
+    return { value: this.keyOf(kv), version: versionOf(kv) };
+  }
+
+  async readVersion(versionId: string): Promise<string> {
+    return this.keyOf(await this.read(parseVersion(versionId, this.locator)));
+  }
+
+  async stage(value: string): Promise<SecretVersion> {
+    this.seen.push(value);
+    const current = await this.read();
+    // Idempotent re-run: the value is already current (an earlier run of this rotation wrote it).
+    if (current.data[this.field] === value) return versionOf(current);
+    // CAS on the version readCurrent() saw: a writer in between makes this fail, not vanish.
+    return this.write({ ...current.data, [this.field]: value }, this.readBase ?? current.version);
+  }
+
+  async promote(): Promise<void> {}
+
+  async rollback(previous: SecretVersion, previousValue: string, staged: SecretVersion): Promise<SecretVersion> {
+    this.seen.push(previousValue);
+    const current = await this.read();
+    if (current.data[this.field] === previousValue) return versionOf(current);
+    // What `vault kv rollback` does: write the previous version's data again as a new version.
+    // CAS on the staged version: if someone wrote after keyguard, their value is not overwritten.
+    let data: SecretData;
+    try {
+      data = (await this.read(parseVersion(previous.id, this.locator))).data;
+    } catch (error) {
+      if (!(error instanceof StoreError) || error.transient) throw error;
+      data = { ...current.data }; // the old version was deleted: restore just the field
+    }
+    return this.write({ ...data, [this.field]: previousValue }, parseVersion(staged.id, this.locator));
+  }
+
+  /**
+   * KV v2 has no staging, so the staged version is already what consumers read. Soft-deleting it
+   * would not bring the previous version back: a read of the path then answers 404, an outage.
+   * Doing nothing would leave an unverified key current. So abandon writes the data of the version
+   * the stage was based on (staged - 1: the check-and-set guarantees it) again, with CAS on the
+   * staged version so a later writer is never overwritten.
+   */
+  async abandon(staged: SecretVersion): Promise<void> {
+    const stagedVersion = parseVersion(staged.id, this.locator);
+    if (stagedVersion <= 1) return;
+    const base = await this.read(stagedVersion - 1);
+    const current = await this.read();
+    if (current.data[this.field] === base.data[this.field]) return;
+    if (current.version !== stagedVersion) {
+      throw new StoreError(
+        `the Vault secret ${this.locator} changed after keyguard wrote version ${stagedVersion}; not reverting it.`,
+      );
+    }
+    await this.write(base.data, stagedVersion);
+  }
+
+  private url(op: 'data' | 'delete', query = ''): string {
+    return `${this.address}/v1/${this.route.replace('%s', op)}${query}`;
+  }
+
+  private async call(method: 'GET' | 'POST', target: string, what: string, body?: unknown): Promise<unknown> {
     const res = await fetchWithTimeout(
       target,
-      { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
-      context.timeoutMs,
-      `Vault ${what} of ${locator}`,
+      { method, headers: this.headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+      this.context.timeoutMs,
+      `Vault ${what} of ${this.locator}`,
     );
     const text = await res.text();
-    if (!res.ok) throw vaultError(res.status, text, `Vault ${what} of ${locator}`, seen);
+    if (!res.ok) throw vaultError(res.status, text, `Vault ${what} of ${this.locator}`, this.seen);
     try {
       return text ? JSON.parse(text) : undefined;
     } catch {
       // A proxy's HTML page, say: worth another try later, and never quoted (it may echo the request).
-      throw new StoreError(`Vault ${what} of ${locator} returned a response that is not JSON.`, { transient: true });
+      throw new StoreError(`Vault ${what} of ${this.locator} returned a response that is not JSON.`, {
+        transient: true,
+      });
     }
   }
 
-  async function read(version?: number): Promise<KvVersion> {
-    const body = (await call('GET', url('data', version === undefined ? '' : `?version=${version}`), 'read')) as {
+  private async read(version?: number): Promise<KvVersion> {
+    const query = version === undefined ? '' : `?version=${version}`;
+    const body = (await this.call('GET', this.url('data', query), 'read')) as {
       data?: { data?: SecretData | null; metadata?: { version?: number; created_time?: string } };
     };
     const data = body?.data?.data;
     const meta = body?.data?.metadata;
     if (!data || typeof meta?.version !== 'number') {
-      throw new StoreError(`Vault read of ${locator} returned no data (deleted or destroyed version).`);
+      throw new StoreError(`Vault read of ${this.locator} returned no data (deleted or destroyed version).`);
     }
     return { data, version: meta.version, ...(meta.created_time ? { createdAt: meta.created_time } : {}) };
   }
 
-  function keyOf(kv: KvVersion): string {
-    const value = kv.data[field];
+  private keyOf(kv: KvVersion): string {
+    const value = kv.data[this.field];
     if (typeof value !== 'string') {
-      throw new StoreError(`the Vault secret ${mount}/${path} has no string field ${field} (version ${kv.version}).`);
+      throw new StoreError(
+        `the Vault secret ${this.mount}/${this.path} has no string field ${this.field} (version ${kv.version}).`,
+      );
     }
-    seen.push(value);
+    this.seen.push(value);
     return value;
   }
 
-  async function write(data: SecretData, cas: number): Promise<SecretVersion> {
-    const body = (await call('POST', url('data'), 'write', { options: { cas }, data })) as {
+  private async write(data: SecretData, cas: number): Promise<SecretVersion> {
+    const body = (await this.call('POST', this.url('data'), 'write', { options: { cas }, data })) as {
       data?: { version?: number; created_time?: string };
     };
-    if (typeof body?.data?.version !== 'number') throw new StoreError(`Vault write of ${locator} returned no version.`);
+    if (typeof body?.data?.version !== 'number') {
+      throw new StoreError(`Vault write of ${this.locator} returned no version.`);
+    }
     return versionOf({
       data,
       version: body.data.version,
       ...(body.data.created_time ? { createdAt: body.data.created_time } : {}),
     });
   }
-
-  return {
-    type: 'vault',
-    locator,
-    capabilities: { staging: false, versioned: true },
-
-    async preflight() {},
-
-    async readCurrent(): Promise<CurrentSecret> {
-      const kv = await read();
-      readBase = kv.version;
-      return { value: keyOf(kv), version: versionOf(kv) };
-    },
-
-    async readVersion(versionId) {
-      return keyOf(await read(parseVersion(versionId, locator)));
-    },
-
-    async stage(value) {
-      seen.push(value);
-      const current = await read();
-      // Idempotent re-run: the value is already current (an earlier run of this rotation wrote it).
-      if (current.data[field] === value) return versionOf(current);
-      // CAS on the version readCurrent() saw: a writer in between makes this fail, not vanish.
-      return write({ ...current.data, [field]: value }, readBase ?? current.version);
-    },
-
-    async promote() {},
-
-    async rollback(previous, previousValue, staged) {
-      seen.push(previousValue);
-      const current = await read();
-      if (current.data[field] === previousValue) return versionOf(current);
-      // What `vault kv rollback` does: write the previous version's data again as a new version.
-      // CAS on the staged version: if someone wrote after keyguard, their value is not overwritten.
-      let data: SecretData;
-      try {
-        data = (await read(parseVersion(previous.id, locator))).data;
-      } catch (error) {
-        if (!(error instanceof StoreError) || error.transient) throw error;
-        data = { ...current.data }; // the old version was deleted: restore just the field
-      }
-      return write({ ...data, [field]: previousValue }, parseVersion(staged.id, locator));
-    },
-
-    /**
-     * KV v2 has no staging, so the staged version is already what consumers read. Soft-deleting it
-     * would not bring the previous version back: a read of the path then answers 404, an outage.
-     * Doing nothing would leave an unverified key current. So abandon writes the data of the version
-     * the stage was based on (staged - 1: the check-and-set guarantees it) again, with CAS on the
-     * staged version so a later writer is never overwritten.
-     */
-    async abandon(staged) {
-      const stagedVersion = parseVersion(staged.id, locator);
-      if (stagedVersion <= 1) return;
-      const base = await read(stagedVersion - 1);
-      const current = await read();
-      if (current.data[field] === base.data[field]) return;
-      if (current.version !== stagedVersion) {
-        throw new StoreError(
-          `the Vault secret ${locator} changed after keyguard wrote version ${stagedVersion}; not reverting it.`,
-        );
-      }
-      await write(base.data, stagedVersion);
-    },
-  };
 }
 
 async function readToken(config: VaultConfig, context: StoreContext): Promise<string> {
